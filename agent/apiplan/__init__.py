@@ -1,0 +1,51 @@
+"""apiplan: grounded integration blueprints from API docs.
+
+The public names below are loaded on first use (PEP 562): ``apiplan --help`` must start in
+well under 0.3 s, and building the Pydantic models alone costs about 0.1 s.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .exceptions import ApiplanError, DocumentError, RefError, UsageError
+    from .schemas import Facts, Source
+    from .sources import load_facts
+
+_LAZY = {
+    "ApiplanError": ".exceptions",
+    "DocumentError": ".exceptions",
+    "Facts": ".schemas",
+    "RefError": ".exceptions",
+    "Source": ".schemas",
+    "UsageError": ".exceptions",
+    "load_facts": ".sources",
+}
+
+__all__ = [
+    "ApiplanError",
+    "DocumentError",
+    "Facts",
+    "RefError",
+    "Source",
+    "UsageError",
+    "__version__",
+    "load_facts",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'apiplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

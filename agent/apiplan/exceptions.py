@@ -1,0 +1,50 @@
+"""One exception root. The library raises these; only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApiplanError",
+    "DocumentError",
+    "RefError",
+    "UsageError",
+]
+
+
+class ApiplanError(Exception):
+    """Root of every error apiplan raises on purpose."""
+
+
+class UsageError(ApiplanError):
+    """The caller asked for something that cannot be done (bad option, refused path)."""
+
+
+class DocumentError(ApiplanError):
+    """A document could not be read or is not what apiplan can use.
+
+    Attributes:
+        document: the path as the user gave it.
+        reason: one line saying what is wrong.
+        line: 1-based line of the problem, when known.
+    """
+
+    def __init__(self, document: str, reason: str, *, line: int | None = None) -> None:
+        self.document = document
+        self.reason = reason
+        self.line = line
+        where = f"{document}:{line}" if line else document
+        super().__init__(f"{where}: {reason}")
+
+
+class RefError(ApiplanError):
+    """A ``$ref`` could not be followed (outside the root folder, remote, or missing).
+
+    Attributes:
+        ref: the reference as written.
+        pointer: where the reference stands, as an RFC 6901 pointer.
+    """
+
+    def __init__(self, ref: str, reason: str, *, pointer: str = "") -> None:
+        self.ref = ref
+        self.reason = reason
+        self.pointer = pointer
+        super().__init__(f"$ref {ref!r} at {pointer or '#'}: {reason}")

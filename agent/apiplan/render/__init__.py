@@ -1,0 +1,6 @@
+"""Renderers: facts and blueprints to Markdown and JSON."""
+
+from ._facts_md import facts_to_markdown
+from ._json import to_json
+
+__all__ = ["facts_to_markdown", "to_json"]

@@ -1,0 +1,47 @@
+"""Pydantic models: the facts read from documents (and, later, each phase's output)."""
+
+from ._base import StrictModel
+from ._facts import (
+    Body,
+    DocumentInfo,
+    Facts,
+    FactWarning,
+    Header,
+    IdempotencyEvidence,
+    OAuthFlow,
+    Operation,
+    Parameter,
+    RateLimitEvidence,
+    Response,
+    SchemaFacts,
+    SchemaField,
+    SecurityRequirement,
+    SecurityScheme,
+    Server,
+    ServerVariable,
+    Source,
+    Webhook,
+)
+
+__all__ = [
+    "Body",
+    "DocumentInfo",
+    "FactWarning",
+    "Facts",
+    "Header",
+    "IdempotencyEvidence",
+    "OAuthFlow",
+    "Operation",
+    "Parameter",
+    "RateLimitEvidence",
+    "Response",
+    "SchemaFacts",
+    "SchemaField",
+    "SecurityRequirement",
+    "SecurityScheme",
+    "Server",
+    "ServerVariable",
+    "Source",
+    "StrictModel",
+    "Webhook",
+]

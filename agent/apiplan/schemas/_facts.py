@@ -1,0 +1,344 @@
+"""The facts model: what the documents say, each fact with the place it comes from.
+
+Every later stage (planner, validators, LLM phases) reads only these facts, so a claim in a
+blueprint can be checked by resolving its ``Source`` in the original document.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import StrictModel
+
+DocFormat = Literal[
+    "openapi-json", "openapi-yaml", "markdown", "mdx", "rst", "html", "python", "text"
+]
+ParamLocation = Literal["path", "query", "header", "cookie"]
+FieldMarker = Literal["cycle", "truncated", "recursive", "depth-limit"]
+
+
+class Source(StrictModel):
+    """Where a fact comes from."""
+
+    document: str = Field(description="Path of the document as the user gave it.")
+    pointer: str | None = Field(
+        default=None,
+        description="RFC 6901 JSON pointer into the original, unresolved document.",
+    )
+    line: int | None = Field(default=None, description="1-based line in the document, when known.")
+    text: str | None = Field(
+        default=None, description="The quoted span of text the fact was read from (prose docs)."
+    )
+
+    def cite(self) -> str:
+        """A short citation such as ``spec.yaml#/paths/~1pets/get:12``."""
+        out = self.document
+        if self.pointer is not None:
+            out += "#" + self.pointer
+        if self.line is not None:
+            out += f":{self.line}"
+        return out
+
+
+class DocumentInfo(StrictModel):
+    """One input document."""
+
+    path: str = Field(description="Path as given.")
+    format: DocFormat = Field(description="Detected format.")
+    version: str | None = Field(default=None, description="OpenAPI/Swagger version string, if any.")
+    title: str | None = Field(default=None, description="info.title or the page's first heading.")
+    api_version: str | None = Field(default=None, description="info.version of the API.")
+    sha256: str = Field(description="SHA-256 of the bytes read.")
+    lines: int = Field(description="Number of lines in the document.")
+
+
+class ServerVariable(StrictModel):
+    """A server URL template variable."""
+
+    default: str | None = Field(default=None, description="Default value.")
+    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    description: str | None = Field(default=None, description="What the variable means.")
+
+
+class Server(StrictModel):
+    """A base URL the API is served from."""
+
+    url: str = Field(description="URL or URL template as documented.")
+    description: str | None = Field(default=None, description="Documented description.")
+    variables: dict[str, ServerVariable] = Field(
+        default_factory=dict, description="Template variables of the URL."
+    )
+    source: Source = Field(description="Where the server is documented.")
+
+
+class OAuthFlow(StrictModel):
+    """One OAuth 2 flow of a security scheme."""
+
+    flow: str = Field(description="Flow name: authorizationCode, clientCredentials, implicit, ...")
+    authorization_url: str | None = Field(default=None, description="Authorization endpoint.")
+    token_url: str | None = Field(default=None, description="Token endpoint.")
+    refresh_url: str | None = Field(default=None, description="Refresh endpoint.")
+    scopes: dict[str, str] = Field(default_factory=dict, description="Scope name -> description.")
+
+
+class SecurityScheme(StrictModel):
+    """A documented way to authenticate."""
+
+    name: str = Field(description="Scheme name as referenced by security requirements.")
+    type: str = Field(description="apiKey, http, oauth2, openIdConnect, mutualTLS, basic, ...")
+    scheme: str | None = Field(default=None, description="HTTP auth scheme (bearer, basic, ...).")
+    bearer_format: str | None = Field(default=None, description="Documented bearer token format.")
+    location: str | None = Field(
+        default=None, description="Where an API key travels: header, query or cookie."
+    )
+    param_name: str | None = Field(
+        default=None, description="Header, query or cookie name that carries the credential."
+    )
+    flows: list[OAuthFlow] = Field(default_factory=list, description="OAuth 2 flows.")
+    openid_connect_url: str | None = Field(
+        default=None, description="OpenID Connect discovery URL."
+    )
+    description: str | None = Field(default=None, description="Documented description.")
+    source: Source = Field(description="Where the scheme is defined.")
+
+
+class SecurityRequirement(StrictModel):
+    """One alternative of a security requirement: all listed schemes together."""
+
+    schemes: dict[str, list[str]] = Field(
+        description="Scheme name -> required scopes. Empty dict means anonymous access is allowed."
+    )
+
+
+class Parameter(StrictModel):
+    """A path, query, header or cookie parameter of an operation."""
+
+    name: str = Field(description="Parameter name.")
+    location: ParamLocation = Field(description="Where the parameter goes.")
+    required: bool = Field(description="Whether the docs mark it required.")
+    type: str | None = Field(default=None, description="Schema type, if given.")
+    format: str | None = Field(default=None, description="Schema format, if given.")
+    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
+    description: str | None = Field(default=None, description="Documented description (trimmed).")
+    source: Source = Field(description="Where the parameter is defined.")
+
+
+class SchemaField(StrictModel):
+    """One field of a body schema, flattened to a dotted path (``items[]``, ``map.*``)."""
+
+    path: str = Field(description="Dotted path; ``[]`` marks array items, ``*`` map values.")
+    name: str = Field(
+        default="", description="The property name as written (it may itself contain dots)."
+    )
+    type: str | None = Field(default=None, description="Type(s), ``|``-joined for unions.")
+    format: str | None = Field(
+        default=None, description="Schema format (date-time, password, ...)."
+    )
+    required: bool = Field(default=False, description="Required by its parent object.")
+    nullable: bool = Field(default=False, description="Whether null is allowed.")
+    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    read_only: bool = Field(default=False, description="readOnly in the schema.")
+    write_only: bool = Field(default=False, description="writeOnly in the schema.")
+    sensitive: bool = Field(
+        default=False, description="format password, writeOnly, or a secret-like name."
+    )
+    deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
+    constraints: dict[str, str] = Field(
+        default_factory=dict, description="Documented limits: maxLength, maximum, pattern, ..."
+    )
+    refs: list[str] = Field(
+        default_factory=list,
+        description="Component schemas this field links to (keys of Facts.schemas), not expanded.",
+    )
+    marker: FieldMarker | None = Field(
+        default=None, description="Why flattening stopped here, if it did."
+    )
+    description: str | None = Field(default=None, description="Documented description (trimmed).")
+    source: Source = Field(description="Where the field is defined (after $ref).")
+
+
+class Body(StrictModel):
+    """A request or response body."""
+
+    content_types: list[str] = Field(default_factory=list, description="Documented media types.")
+    required: bool = Field(default=False, description="Whether a request body is required.")
+    fields: list[SchemaField] = Field(default_factory=list, description="Flattened fields.")
+    refs: list[str] = Field(
+        default_factory=list, description="Component schemas the body itself is (keys of schemas)."
+    )
+    source: Source = Field(description="Where the body is documented.")
+
+
+class Header(StrictModel):
+    """A documented response header."""
+
+    name: str = Field(description="Header name.")
+    type: str | None = Field(default=None, description="Schema type, if given.")
+    description: str | None = Field(default=None, description="Documented description (trimmed).")
+    source: Source = Field(description="Where the header is documented.")
+
+
+class Response(StrictModel):
+    """A documented response for one status code (or ``default``, ``4XX``, ...)."""
+
+    status: str = Field(description="Status code, range such as 4XX, or 'default'.")
+    description: str | None = Field(default=None, description="Documented description (trimmed).")
+    body: Body | None = Field(
+        default=None, description="Body, when a schema or media type is given."
+    )
+    headers: list[Header] = Field(default_factory=list, description="Documented headers.")
+    source: Source = Field(description="Where the response is documented.")
+
+
+class Operation(StrictModel):
+    """One documented endpoint (method + path)."""
+
+    key: str = Field(description="'METHOD /path', unique within the facts.")
+    method: str = Field(description="Upper-case HTTP method.")
+    path: str = Field(description="Path template as documented.")
+    operation_id: str | None = Field(default=None, description="operationId, if given.")
+    summary: str | None = Field(default=None, description="Documented summary.")
+    description: str | None = Field(default=None, description="Documented description (trimmed).")
+    tags: list[str] = Field(default_factory=list, description="Documented tags.")
+    deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
+    parameters: list[Parameter] = Field(default_factory=list, description="Non-body parameters.")
+    request_body: Body | None = Field(default=None, description="Request body, if any.")
+    responses: list[Response] = Field(default_factory=list, description="Documented responses.")
+    security: list[SecurityRequirement] | None = Field(
+        default=None,
+        description="Effective requirement (alternatives); None when the docs state none.",
+    )
+    security_origin: Literal["operation", "global", "explicit-none", "unspecified"] = Field(
+        description="Where the effective requirement comes from; 'explicit-none' is `security: []`."
+    )
+    servers: list[Server] = Field(default_factory=list, description="Operation-level servers.")
+    source: Source = Field(description="Where the operation is defined.")
+
+
+class Webhook(StrictModel):
+    """An OpenAPI 3.1 webhook: a request the API sends to the consumer."""
+
+    name: str = Field(description="Webhook name.")
+    method: str = Field(description="Upper-case HTTP method.")
+    summary: str | None = Field(default=None, description="Documented summary.")
+    request_body: Body | None = Field(default=None, description="Payload the API sends.")
+    responses: list[Response] = Field(default_factory=list, description="Responses it expects.")
+    source: Source = Field(description="Where the webhook is defined.")
+
+
+class RateLimitEvidence(StrictModel):
+    """Something in the docs that speaks of rate limiting."""
+
+    kind: Literal["status", "header", "extension", "text"] = Field(
+        description="A 429/503 response, a rate-limit header, a vendor extension, or a sentence."
+    )
+    detail: str = Field(description="The status, header name, extension key, or quoted sentence.")
+    operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    source: Source = Field(description="Where it is documented.")
+
+
+class IdempotencyEvidence(StrictModel):
+    """Something in the docs that lets a client make a retried request safe."""
+
+    kind: Literal["header", "text"] = Field(description="An idempotency header or a sentence.")
+    detail: str = Field(description="Header name or quoted sentence.")
+    operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    source: Source = Field(description="Where it is documented.")
+
+
+class SchemaFacts(StrictModel):
+    """A named component schema, flattened once and linked from fields by its pointer."""
+
+    name: str = Field(description="Component name.")
+    type: str | None = Field(default=None, description="Schema type, if given.")
+    fields: list[SchemaField] = Field(default_factory=list, description="Flattened fields.")
+    refs: list[str] = Field(
+        default_factory=list, description="Variants (oneOf/anyOf) linked rather than expanded."
+    )
+    source: Source = Field(description="Where the schema is defined.")
+
+
+class FactWarning(StrictModel):
+    """Something that could not be read fully; the facts around it are still usable."""
+
+    code: str = Field(description="Short machine code, e.g. 'unresolved-ref'.")
+    message: str = Field(description="One line for a person.")
+    source: Source | None = Field(default=None, description="Where it happened, when known.")
+
+
+class Facts(StrictModel):
+    """Everything apiplan knows about an API, each item traceable to its documents."""
+
+    generator: str = Field(default="", description="Tool and version that wrote these facts.")
+    documents: list[DocumentInfo] = Field(default_factory=list, description="Input documents.")
+    servers: list[Server] = Field(default_factory=list, description="Base URLs.")
+    security_schemes: list[SecurityScheme] = Field(
+        default_factory=list, description="Documented auth schemes."
+    )
+    security: list[SecurityRequirement] | None = Field(
+        default=None, description="Global security requirement, if stated."
+    )
+    operations: list[Operation] = Field(default_factory=list, description="Endpoints.")
+    webhooks: list[Webhook] = Field(default_factory=list, description="Webhooks (OpenAPI 3.1).")
+    schemas: dict[str, SchemaFacts] = Field(
+        default_factory=dict,
+        description="Component schemas linked from fields, keyed by 'document#pointer'.",
+    )
+    rate_limits: list[RateLimitEvidence] = Field(
+        default_factory=list, description="Rate-limit evidence."
+    )
+    idempotency: list[IdempotencyEvidence] = Field(
+        default_factory=list, description="Idempotency evidence."
+    )
+    warnings: list[FactWarning] = Field(default_factory=list, description="Reading problems.")
+
+    def operation(self, key: str) -> Operation | None:
+        """The operation with this 'METHOD /path' key, if any."""
+        method, _, path = key.partition(" ")
+        for op in self.operations:
+            if op.method == method.upper() and op.path == path:
+                return op
+        return None
+
+    def body_fields(self, body: Body | None) -> list[SchemaField]:
+        """Fields of a body: its own, or those of the named schema(s) it is."""
+        if body is None:
+            return []
+        out = list(body.fields)
+        for ref in body.refs:
+            schema = self.schemas.get(ref)
+            if schema is not None:
+                out += schema.fields
+        return out
+
+    def field_at(
+        self, fields: list[SchemaField], path: str, *, max_hops: int = 16
+    ) -> SchemaField | None:
+        """The field at a dotted path, following links into ``schemas`` (``a.b`` where ``a``
+        links to a schema that has ``b``). None when the documents do not define it."""
+        for _ in range(max_hops):
+            by_path = {f.path: f for f in fields}
+            if path in by_path:
+                return by_path[path]
+            # Longest documented prefix that links to schemas, then continue inside them.
+            parts = path.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                head = ".".join(parts[:cut])
+                field = by_path.get(head) or by_path.get(head + "[]")
+                if field is not None and field.refs:
+                    rest = ".".join(parts[cut:])
+                    for ref in field.refs:
+                        schema = self.schemas.get(ref)
+                        if schema is None:
+                            continue
+                        found = self.field_at(
+                            schema.fields, rest.removeprefix("[]."), max_hops=max_hops - 1
+                        )
+                        if found is not None:
+                            return found
+                    return None
+            return None
+        return None
