@@ -12,6 +12,7 @@ import bisect
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,55 +169,71 @@ def _load_json(text: str, display: str) -> Any:
 
 
 # --- JSON positions -------------------------------------------------------------------------
-# A key (string followed by a colon), any other string (skipped whole so that brackets inside
-# it do not count), or a bracket. Scalars other than strings never matter for positions.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[{}\[\]]')
+# Everything up to the next key (a string followed by a colon) or bracket is skipped inside the
+# regex engine, including value strings (so that brackets inside them do not count). Group 1 is
+# a key with its colon, group 2 a bracket. Scalars never matter for positions.
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+# Possessive quantifiers (3.11+) rule out backtracking; before 3.11 the scan stops at the last
+# bracket of the text, so every attempt ends in a match and backtracking never starts.
+_SKIP_Q = "*+" if sys.version_info >= (3, 11) else "*"
+_JSON_TOKEN = re.compile(
+    rf'(?:[^"{{}}\[\]]++|{_STRING}(?!\s*:)){_SKIP_Q}(?:({_STRING})\s*:|([{{}}\[\]]))'
+    if sys.version_info >= (3, 11)
+    else rf'(?:[^"{{}}\[\]]+|{_STRING}(?!\s*:))*(?:({_STRING})\s*:|([{{}}\[\]]))'
+)
 
 
 def _scan_json_positions(text: str, data: Any) -> _LineMap:
-    """Walk the token stream beside the parsed data, recording where each key/item starts.
+    """Walk the keys and brackets beside the parsed data, recording where each key/item starts.
 
     The standard library's parser keeps no positions, and a pure-Python parser would be ten
-    times slower than this scan, which looks only at strings and brackets.
+    times slower than this scan, which looks only at keys and brackets.
     """
     positions: _LineMap = {}
+    if not isinstance(data, dict | list):
+        return positions
+    end = len(text.rstrip())  # valid JSON with a container root ends with its bracket
     # stack frames: [container, child positions, next list index]
     stack: list[list[Any]] = []
+    frame: list[Any] | None = None
     pending_key: str | None = None
-    for m in _JSON_TOKEN.finditer(text):
-        tok = m.group()
-        c = tok[0]
-        if c == '"':
-            if tok[-1] == ":":
-                raw = tok[: tok.rindex('"') + 1]
-                key = raw[1:-1] if "\\" not in raw else json.loads(raw)
-                pending_key = key
-                if stack:
-                    stack[-1][1][key] = m.start()
+    for m in _JSON_TOKEN.finditer(text, 0, end):
+        raw, bracket = m.groups()
+        if raw is not None:
+            key = raw[1:-1] if "\\" not in raw else json.loads(raw)
+            pending_key = key
+            if frame is not None:
+                frame[1][key] = m.start(1)
             continue
-        if c in "{[":
-            if not stack:
+        if bracket is None:
+            continue
+        if bracket in "{[":
+            start = m.start(2)
+            if frame is None:
                 obj = data
             else:
-                frame = stack[-1]
                 parent = frame[0]
-                if isinstance(parent, dict):
+                if type(parent) is dict:
                     obj = parent.get(pending_key) if pending_key is not None else None
-                else:
+                elif type(parent) is list:
                     i = frame[2]
-                    while i < len(parent) and not isinstance(parent[i], dict | list):
+                    n = len(parent)
+                    while i < n and not isinstance(parent[i], dict | list):
                         i += 1
-                    obj = parent[i] if i < len(parent) else None
-                    frame[1][i] = m.start()
+                    obj = parent[i] if i < n else None
+                    frame[1][i] = start
                     frame[2] = i + 1
+                else:
+                    obj = None
             children: dict[Any, int] = {}
             if isinstance(obj, dict | list):
-                positions[id(obj)] = (m.start(), children)
-            stack.append([obj, children, 0])
+                positions[id(obj)] = (start, children)
+            frame = [obj, children, 0]
+            stack.append(frame)
             pending_key = None
-        else:
-            if stack:
-                stack.pop()
+        elif stack:
+            stack.pop()
+            frame = stack[-1] if stack else None
     return positions
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -66,10 +67,23 @@ def trim(text: Any, limit: int = DESCRIPTION_MAX_CHARS) -> str | None:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=4096)
+def _matching_cached(text: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    # Shared parameters (Kubernetes' `pretty`, `dryRun`) repeat one long text hundreds of times.
+    return tuple(sentences_matching(text, pattern))
+
+
+def matching_sentences(text: Any, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Memoised :func:`sentences_matching`."""
+    if not isinstance(text, str):
+        return ()
+    return _matching_cached(text, pattern)
+
+
 def sentences_matching(text: Any, pattern: re.Pattern[str]) -> Iterator[str]:
     """Sentences of ``text`` that match ``pattern``, each trimmed to 300 characters."""
-    if not isinstance(text, str):
-        return
+    if not isinstance(text, str) or not pattern.search(text):
+        return  # one search of the whole text first: most descriptions never match
     for block in _BLOCK_SPLIT.split(text):
         for sentence in _SENTENCE_SPLIT.split(" ".join(block.split())):
             sentence = sentence.strip(" #*-\t")
@@ -705,14 +719,14 @@ class OpenAPIExtractor:
         if not isinstance(text, str):
             return
         src: Source | None = None
-        for sentence in sentences_matching(text, _RATE_TEXT):
+        for sentence in matching_sentences(text, _RATE_TEXT):
             src = src or self.src(doc, ptr)
             self.rate_limits.append(
                 RateLimitEvidence(kind="text", detail=sentence, operation=key, source=src)
             )
         if rate_only:
             return
-        for sentence in sentences_matching(text, _IDEMPOTENCY):
+        for sentence in matching_sentences(text, _IDEMPOTENCY):
             src = src or self.src(doc, ptr)
             self.idempotency.append(
                 IdempotencyEvidence(kind="text", detail=sentence, operation=key, source=src)
