@@ -60,8 +60,10 @@ def main() -> None:
     parser.add_argument("--no-validator", action="store_true")
     args = parser.parse_args()
     specs = sorted(CORPUS.iterdir(), key=lambda p: p.stat().st_size, reverse=True)
-    print(f"{'spec':42} {'MB':>5} {'parse s':>8} {'facts s':>8} {'valid. s':>8} "
-          f"{'facts/val':>9} {'facts-parse':>11}")  # fmt: skip
+    print(
+        f"{'spec':42} {'MB':>5} {'parse s':>8} {'facts s':>8} {'valid. s':>8} "
+        f"{'facts/val':>9} {'facts-parse':>11}"
+    )
     largest = []
     for path in specs:
         parse = best_of(args.repeat, functools.partial(raw_parse, path))
@@ -69,16 +71,20 @@ def main() -> None:
         val = float("nan") if args.no_validator else best_of(1, functools.partial(validate, path))
         ratio = facts / val if val == val else float("nan")
         size = path.stat().st_size / 1e6
-        print(f"{path.name:42} {size:5.2f} {parse:8.3f} {facts:8.3f} {val:8.3f} "
-              f"{ratio:9.2f} {facts - parse:11.3f}")  # fmt: skip
+        print(
+            f"{path.name:42} {size:5.2f} {parse:8.3f} {facts:8.3f} {val:8.3f} "
+            f"{ratio:9.2f} {facts - parse:11.3f}"
+        )
         if len(largest) < 3:
             largest.append((path.name, parse, facts, val))
     print()
     for name, parse, facts, val in largest:
         ok_ratio = val != val or facts <= 0.5 * val
         ok_abs = facts <= parse + 0.4
-        print(f"target {name}: facts/validator {'OK' if ok_ratio else 'MISSED'}, "
-              f"facts <= parse + 0.4 s {'OK' if ok_abs else 'MISSED'}")  # fmt: skip
+        print(
+            f"target {name}: facts/validator {'OK' if ok_ratio else 'MISSED'}, "
+            f"facts <= parse + 0.4 s {'OK' if ok_abs else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

@@ -12,12 +12,21 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._api import plan
     from .exceptions import ApiplanError, DocumentError, RefError, UsageError
-    from .schemas import Facts, Source
+    from .render import blueprint_to_markdown, facts_to_markdown, to_json
+    from .schemas import Blueprint, Facts, Source
     from .sources import load_facts
+    from .validators import check_blueprint
 
 _LAZY = {
     "ApiplanError": ".exceptions",
+    "Blueprint": ".schemas",
+    "blueprint_to_markdown": ".render",
+    "check_blueprint": ".validators",
+    "facts_to_markdown": ".render",
+    "plan": "._api",
+    "to_json": ".render",
     "DocumentError": ".exceptions",
     "Facts": ".schemas",
     "RefError": ".exceptions",
@@ -28,13 +37,19 @@ _LAZY = {
 
 __all__ = [
     "ApiplanError",
+    "Blueprint",
     "DocumentError",
     "Facts",
     "RefError",
     "Source",
     "UsageError",
     "__version__",
+    "blueprint_to_markdown",
+    "check_blueprint",
+    "facts_to_markdown",
     "load_facts",
+    "plan",
+    "to_json",
 ]
 
 

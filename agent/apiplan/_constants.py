@@ -22,3 +22,30 @@ FLATTEN_MAX_FIELDS = 400
 
 DESCRIPTION_MAX_CHARS = 600
 """Longest description kept on a fact (the source pointer leads to the full text)."""
+
+# Retry and timeout defaults the offline planner proposes (and apiplan's own outbound calls use).
+CONNECT_TIMEOUT_SECONDS = 3.0
+"""Connect timeout per attempt: a healthy TLS handshake takes well under a second."""
+
+READ_TIMEOUT_SECONDS = {"interactive": 5.0, "default": 15.0, "batch": 30.0}
+"""Read timeout per attempt by use."""
+
+TOTAL_DEADLINE_SECONDS = {"interactive": 10.0, "default": 30.0, "batch": 120.0}
+"""Deadline over all attempts and waits by use, unless the user gives one."""
+
+MAX_ATTEMPTS = {"interactive": 3, "default": 4, "batch": 5}
+"""Attempts (first included) for safe-to-retry calls by use."""
+
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 8.0
+RETRY_AFTER_CEILING_SECONDS = {"interactive": 5.0, "default": 30.0, "batch": 60.0}
+"""Longest Retry-After wait accepted before giving up instead."""
+
+TRANSIENT_STATUSES = ("408", "429", "502", "503", "504")
+"""Statuses that say 'try again later' (RFC 9110 / RFC 6585)."""
+
+IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE")
+"""RFC 9110 section 9.2.2."""
+
+CONTRACT_FIELDS_LISTED = 25
+"""Optional fields listed per body in the contract; the rest are counted and left to the facts."""

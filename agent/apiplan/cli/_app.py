@@ -104,6 +104,95 @@ def facts(
     _emit(text, output, force)
 
 
+class PlanFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def plan(
+    docs: DocsArg,
+    goal: Annotated[
+        str, typer.Option("--goal", "-g", help="What the integration must do, in plain words.")
+    ],
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            "-c",
+            help="Constraints: deadline, volume, batch/interactive, HTTP library. Repeatable.",
+        ),
+    ] = None,
+    operation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--operation", help="Pin an operation as METHOD:PATH (repeatable); skips ranking."
+        ),
+    ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option("--deadline", help="Seconds one call may take, retries included."),
+    ] = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="'offline' (default).")] = "offline",
+    format: Annotated[
+        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PlanFormat.md,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+) -> None:
+    """Build an integration blueprint: plan, contract, error map, tests, security notes, risk check."""
+    from .._api import plan as build
+    from ..render import blueprint_to_markdown, to_json
+
+    def progress(msg: str) -> None:
+        if not quiet:
+            typer.echo(msg, err=True)
+
+    bp = build(
+        docs,
+        goal=goal,
+        context=context or [],
+        operations=operation or [],
+        deadline=deadline,
+        model=model,
+        on_progress=progress,
+    )
+    text = to_json(bp) if format is PlanFormat.json else blueprint_to_markdown(bp)
+    _emit(text, output, force)
+    highs = [f for f in bp.risk.findings if f.severity == "high"]
+    if highs:
+        typer.echo(
+            f"risk check: {len(highs)} high-severity findings (see the Risk check section)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def schema(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the files differ from the models.")
+    ] = False,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the JSON Schema files live.")
+    ] = Path("schemas"),
+) -> None:
+    """Write (or check) the JSON Schema of the public models: facts, each phase, the blueprint."""
+    from .._schema_files import check_schema_files, write_schema_files
+
+    if check:
+        stale = check_schema_files(directory)
+        if stale:
+            for name in stale:
+                typer.echo(f"out of date: {directory / name} (run `apiplan schema`)", err=True)
+            raise typer.Exit(EXIT_FINDINGS)
+        typer.echo(f"schemas in {directory} match the models", err=True)
+        return
+    for path in write_schema_files(directory):
+        typer.echo(f"wrote {path}", err=True)
+
+
 def main() -> None:
     """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
     try:

@@ -214,6 +214,9 @@ class Operation(StrictModel):
     security_origin: Literal["operation", "global", "explicit-none", "unspecified"] = Field(
         description="Where the effective requirement comes from; 'explicit-none' is `security: []`."
     )
+    security_source: Source | None = Field(
+        default=None, description="Where the effective security requirement is written."
+    )
     servers: list[Server] = Field(default_factory=list, description="Operation-level servers.")
     source: Source = Field(description="Where the operation is defined.")
 
@@ -243,8 +246,22 @@ class RateLimitEvidence(StrictModel):
 class IdempotencyEvidence(StrictModel):
     """Something in the docs that lets a client make a retried request safe."""
 
-    kind: Literal["header", "text"] = Field(description="An idempotency header or a sentence.")
-    detail: str = Field(description="Header name or quoted sentence.")
+    kind: Literal["header", "field", "text"] = Field(
+        description="An idempotency header, a body field (dedup key), or a sentence."
+    )
+    detail: str = Field(description="Header or field name, or the quoted sentence.")
+    operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    source: Source = Field(description="Where it is documented.")
+
+
+class RetryGuidance(StrictModel):
+    """What the documents say about retrying a status or failure (tables, sentences)."""
+
+    condition: str = Field(description="Status ('429', '5XX'), or 'network' for connection errors.")
+    retry: bool | None = Field(
+        description="True: the docs say retry; False: do not; None: unclear."
+    )
+    detail: str = Field(description="The quoted row or sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
     source: Source = Field(description="Where it is documented.")
 
@@ -292,6 +309,9 @@ class Facts(StrictModel):
     )
     idempotency: list[IdempotencyEvidence] = Field(
         default_factory=list, description="Idempotency evidence."
+    )
+    retry_guidance: list[RetryGuidance] = Field(
+        default_factory=list, description="Documented advice on what to retry."
     )
     warnings: list[FactWarning] = Field(default_factory=list, description="Reading problems.")
 

@@ -22,6 +22,7 @@ from ..schemas import (
     Parameter,
     RateLimitEvidence,
     Response,
+    RetryGuidance,
     SchemaFacts,
     SchemaField,
     SecurityRequirement,
@@ -32,6 +33,7 @@ from ..schemas import (
     Webhook,
 )
 from ._document import StructuredDocument
+from ._guidance import retry_advice
 from ._pointer import join
 from ._refs import Workspace
 
@@ -46,9 +48,13 @@ _RATE_TEXT = re.compile(
     re.I,
 )
 _IDEMPOTENCY = re.compile(r"idempoten", re.I)
+_DEDUP_FIELD = re.compile(
+    r"^(?:dedup(?:e|lication)?_?key|idempotency_?key|client_?token|client_?request_?id)$", re.I
+)
 _SENSITIVE_NAME = re.compile(
     r"(?:^|[_\-.])(?:password|passwd|passphrase|secret|api_?key|apikey|access_token|refresh_token|"
-    r"id_token|token|private_key|client_secret|credentials?|cvc|cvv|card_number|ssn)$",
+    r"id_token|token|private_key|client_secret|credentials?|cvc|cvv|card_number|ssn|routing_key|"
+    r"integration_key|service_key|secret_key|signing_secret|webhook_secret|auth_token)$",
     re.I,
 )
 _NOT_SENSITIVE = re.compile(r"page|cursor|pagination|count|expires|type|_url$", re.I)
@@ -136,9 +142,18 @@ def _type_of(schema: dict[str, Any]) -> tuple[str | None, bool]:
 
 def _constraints(schema: dict[str, Any]) -> dict[str, str]:
     keys = (
-        "maxLength", "minLength", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum",
-        "maxItems", "minItems", "pattern", "multipleOf", "default",
-    )  # fmt: skip
+        "maxLength",
+        "minLength",
+        "maximum",
+        "minimum",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "maxItems",
+        "minItems",
+        "pattern",
+        "multipleOf",
+        "default",
+    )
     out: dict[str, str] = {}
     for k in keys:
         if k in schema and not isinstance(schema[k], dict | list):
@@ -171,6 +186,7 @@ class OpenAPIExtractor:
         self._linked: set[str] = set()
         self.rate_limits: list[RateLimitEvidence] = []
         self.idempotency: list[IdempotencyEvidence] = []
+        self.retry_guidance: list[RetryGuidance] = []
         self.truncated_bodies = 0
 
     # -- helpers ------------------------------------------------------------------------------
@@ -243,6 +259,7 @@ class OpenAPIExtractor:
         facts.schemas = self.schemas
         facts.rate_limits = self.rate_limits
         facts.idempotency = self.idempotency
+        facts.retry_guidance = self.retry_guidance
         if self.truncated_bodies:
             self.warn(
                 "truncated",
@@ -391,12 +408,15 @@ class OpenAPIExtractor:
         params, body = self.parameters(item_doc, item_ptr, item, doc, ptr, op, key)
         if not self.v2 and "requestBody" in op:
             body = self.request_body(doc, join(ptr, "requestBody"), op["requestBody"])
+        security_source: Source | None = None
         if "security" in op:
             security = self.requirements(op["security"])
             origin = "explicit-none" if not security else "operation"
+            security_source = self.src(doc, join(ptr, "security"))
         elif facts.security is not None:
             security = facts.security
             origin = "global" if security else "explicit-none"
+            security_source = self.src(self.doc, "/security")
         else:
             security, origin = None, "unspecified"
         responses = self.responses(doc, join(ptr, "responses"), op.get("responses"), op, key)
@@ -414,6 +434,7 @@ class OpenAPIExtractor:
                 self.rate_limits.append(
                     RateLimitEvidence(kind="header", detail=p.name, operation=key, source=p.source)
                 )
+        self._dedup_fields(key, body)
         return Operation(
             key=key,
             method=method.upper(),
@@ -428,6 +449,7 @@ class OpenAPIExtractor:
             responses=responses,
             security=security,
             security_origin=origin,
+            security_source=security_source,
             servers=self.servers(doc, ptr, op),
             source=self.src(doc, ptr),
         )
@@ -459,9 +481,14 @@ class OpenAPIExtractor:
         for (name, location), (pdoc, pptr, p) in merged.items():
             if location == "body":
                 body = self.body_from_schema(
-                    pdoc, join(pptr, "schema"), p.get("schema"), self._consumes(op), pdoc, pptr,
+                    pdoc,
+                    join(pptr, "schema"),
+                    p.get("schema"),
+                    self._consumes(op),
+                    pdoc,
+                    pptr,
                     required=bool(p.get("required")),
-                )  # fmt: skip
+                )
                 for s in sentences_matching(p.get("description"), _IDEMPOTENCY):
                     self.idempotency.append(
                         IdempotencyEvidence(
@@ -595,9 +622,16 @@ class OpenAPIExtractor:
                 refs.append(self._link(*got))
             else:
                 self.flatten(
-                    doc, schema_ptr, schema, "", fields,
-                    depth=0, ancestry=frozenset(), root=True, links=refs,
-                )  # fmt: skip
+                    doc,
+                    schema_ptr,
+                    schema,
+                    "",
+                    fields,
+                    depth=0,
+                    ancestry=frozenset(),
+                    root=True,
+                    links=refs,
+                )
         return Body(
             content_types=content_types,
             required=required,
@@ -726,11 +760,52 @@ class OpenAPIExtractor:
             )
         if rate_only:
             return
+        advice = retry_advice(text)
+        if advice:
+            src = src or self.src(doc, ptr)
+            for a in advice:
+                self.retry_guidance.append(
+                    RetryGuidance(
+                        condition=a.condition,
+                        retry=a.retry,
+                        detail=a.detail,
+                        operation=key,
+                        source=src,
+                    )
+                )
         for sentence in matching_sentences(text, _IDEMPOTENCY):
             src = src or self.src(doc, ptr)
             self.idempotency.append(
                 IdempotencyEvidence(kind="text", detail=sentence, operation=key, source=src)
             )
+
+    def _dedup_fields(self, key: str, body: Body | None) -> None:
+        """A client-chosen dedup/idempotency key in the request body makes a retried call safe."""
+        if body is None:
+            return
+        fields = list(body.fields)
+        for ref in body.refs:
+            if ref in self.schemas:
+                fields += self.schemas[ref].fields
+            else:
+                for doc, ptr, value, qkey in self._schema_queue:
+                    if qkey == ref and isinstance(value, dict):
+                        props = value.get("properties") or {}
+                        for name in props:
+                            if _DEDUP_FIELD.match(str(name)):
+                                self.idempotency.append(
+                                    IdempotencyEvidence(
+                                        kind="field",
+                                        detail=str(name),
+                                        operation=key,
+                                        source=self.src(doc, join(ptr, "properties", name)),
+                                    )
+                                )
+        for f in fields:
+            if "." not in f.path and _DEDUP_FIELD.match(f.name or f.path):
+                self.idempotency.append(
+                    IdempotencyEvidence(kind="field", detail=f.path, operation=key, source=f.source)
+                )
 
     def _extension_evidence(
         self, key: str | None, doc: StructuredDocument, ptr: str, node: dict[str, Any]
@@ -777,9 +852,16 @@ class OpenAPIExtractor:
             fields: list[SchemaField] = []
             links: list[str] = []
             self.flatten(
-                doc, ptr, value, "", fields,
-                depth=0, ancestry=frozenset({key}), root=True, links=links,
-            )  # fmt: skip
+                doc,
+                ptr,
+                value,
+                "",
+                fields,
+                depth=0,
+                ancestry=frozenset({key}),
+                root=True,
+                links=links,
+            )
             name = ptr.rsplit("/", 1)[-1] or doc.display
             type_text = _type_of(value)[0] if isinstance(value, dict) else None
             self.schemas[key] = SchemaFacts(
@@ -844,10 +926,14 @@ class OpenAPIExtractor:
                             links.append(self._link(*got))
                             continue
                     yield from self._members(
-                        doc, sub_ptr, sub, ancestry,
+                        doc,
+                        sub_ptr,
+                        sub,
+                        ancestry,
                         required if comb == "allOf" else frozenset(),
-                        all_required and comb == "allOf", links,
-                    )  # fmt: skip
+                        all_required and comb == "allOf",
+                        links,
+                    )
 
     def flatten(
         self,
@@ -892,9 +978,16 @@ class OpenAPIExtractor:
                         )
                         return
                 self.flatten(
-                    doc, iptr, items, prefix + "[].", out,
-                    depth=depth + 1, ancestry=ancestry, root=True, links=links,
-                )  # fmt: skip
+                    doc,
+                    iptr,
+                    items,
+                    prefix + "[].",
+                    out,
+                    depth=depth + 1,
+                    ancestry=ancestry,
+                    root=True,
+                    links=links,
+                )
                 return
         seen: dict[str, SchemaField] = {}
         for name, required, mdoc, mptr, prop in self._members(

@@ -1,0 +1,51 @@
+"""The library entry points: the same code path as the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from os import PathLike
+
+from .planner import PlanInput, parse_context, select_operations
+from .schemas import Blueprint, Facts
+
+
+def plan(
+    docs: Sequence[str | PathLike[str]] | Facts,
+    *,
+    goal: str,
+    context: Sequence[str] = (),
+    operations: Sequence[str] = (),
+    deadline: float | None = None,
+    model: str = "offline",
+    on_progress: Callable[[str], None] | None = None,
+) -> Blueprint:
+    """Build an integration blueprint for ``goal`` from API documents.
+
+    Args:
+        docs: paths of API documents, or facts already loaded with :func:`apiplan.load_facts`.
+        goal: what the user wants to build, in plain words.
+        context: constraints and facts about the user's situation (deadline, volume, stack).
+        operations: 'METHOD:/path' pins; when given, no ranking is done.
+        deadline: total seconds one call may take, retries included.
+        model: 'offline' (default): the deterministic planner.
+        on_progress: called with one line per phase, for long runs.
+
+    Raises:
+        UsageError: empty goal, unknown operation, nothing matches the goal.
+        DocumentError: a document cannot be read.
+    """
+    from .exceptions import UsageError
+    from .phases import run_phases
+    from .providers import resolve_provider
+    from .sources import load_facts
+
+    if not goal or not goal.strip():
+        raise UsageError("--goal is empty: say in plain words what the integration must do")
+    if deadline is not None and deadline <= 0:
+        raise UsageError(f"--deadline {deadline}: must be a positive number of seconds")
+    provider = resolve_provider(model)
+    facts = docs if isinstance(docs, Facts) else load_facts(list(docs))
+    ctx = parse_context(goal, list(context))
+    selection = select_operations(facts, goal, pins=list(operations))
+    inp = PlanInput(facts=facts, goal=goal.strip(), ctx=ctx, selection=selection, deadline=deadline)
+    return run_phases(inp, provider, on_progress=on_progress)

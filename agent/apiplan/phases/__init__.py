@@ -1,0 +1,56 @@
+"""The phase-by-phase run: scope, working plan, deliverable, risk check -> Blueprint."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .._version import __version__
+from ..planner import PlanInput
+from ..providers import PhaseProvider
+from ..schemas import Blueprint, Deliverable, PhaseRun, RiskCheck, Scope, WorkingPlan
+from ..validators import check_blueprint
+
+Progress = Callable[[str], None]
+
+
+def run_phases(
+    inp: PlanInput, provider: PhaseProvider, *, on_progress: Progress | None = None
+) -> Blueprint:
+    """Run the phases in order; the risk check runs the validators on the assembled blueprint."""
+    say = on_progress or (lambda _msg: None)
+    runs: list[PhaseRun] = []
+
+    def timed(name: str, fn: Callable[[], object]) -> object:
+        say(f"phase {name}: running ({provider.name})")
+        start = time.perf_counter()
+        result = fn()
+        runs.append(
+            PhaseRun(phase=name, model=provider.name, seconds=round(time.perf_counter() - start, 3))
+        )  # type: ignore[arg-type]
+        return result
+
+    scope = timed("scope", lambda: provider.scope(inp))
+    assert isinstance(scope, Scope)
+    plan = timed("plan", lambda: provider.plan(inp, scope))
+    assert isinstance(plan, WorkingPlan)
+    deliverable = timed("deliverable", lambda: provider.deliverable(inp, scope, plan))
+    assert isinstance(deliverable, Deliverable)
+    titles = [d.title for d in inp.facts.documents if d.title]
+    bp = Blueprint(
+        generator=f"apiplan {__version__}",
+        api=" + ".join(dict.fromkeys(titles)) or "API",
+        documents=[d.path for d in inp.facts.documents],
+        scope=scope,
+        plan=plan,
+        deliverable=deliverable,
+        risk=RiskCheck(rules_run=[], findings=[]),
+    )
+    say("phase risk: running validators")
+    start = time.perf_counter()
+    bp.risk = check_blueprint(bp, inp.facts)
+    runs.append(
+        PhaseRun(phase="risk", model="validators", seconds=round(time.perf_counter() - start, 3))
+    )
+    bp.runs = runs
+    return bp

@@ -1,0 +1,19 @@
+"""The offline planner: each phase's output built deterministically from the facts alone."""
+
+from ._common import PlanInput
+from ._context import UserContext, parse_context
+from ._deliverable import build_deliverable
+from ._plan import working_plan
+from ._scope import build_scope
+from ._select import rank, select_operations
+
+__all__ = [
+    "PlanInput",
+    "UserContext",
+    "build_deliverable",
+    "build_scope",
+    "parse_context",
+    "rank",
+    "select_operations",
+    "working_plan",
+]

@@ -1,0 +1,374 @@
+"""Phase 1 offline: client boundary, validation, retry policy per operation, observability."""
+
+from __future__ import annotations
+
+import re
+
+from .._constants import (
+    BACKOFF_BASE_SECONDS,
+    BACKOFF_CAP_SECONDS,
+    CONNECT_TIMEOUT_SECONDS,
+    MAX_ATTEMPTS,
+    READ_TIMEOUT_SECONDS,
+    RETRY_AFTER_CEILING_SECONDS,
+    TOTAL_DEADLINE_SECONDS,
+    TRANSIENT_STATUSES,
+)
+from ..schemas import Operation, PlanItem, RetryPolicy, Source, TestCase, Timeouts, WorkingPlan
+from ._common import (
+    PlanInput,
+    advice_for,
+    body_fields,
+    grounding,
+    idempotency_for,
+    is_idempotent_method,
+    method_name,
+    response_header,
+    schemes_for,
+    snake,
+    success_responses,
+)
+
+_ALWAYS_REDACT = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
+_REQUEST_ID = r"request[-_]?id|trace[-_]?id|correlation"
+
+
+def api_slug(inp: PlanInput) -> str:
+    title = next((d.title for d in inp.facts.documents if d.title), None) or "api"
+    words = [
+        w for w in re.findall(r"[A-Za-z0-9]+", title) if w.lower() not in ("api", "the", "v2", "v3")
+    ]
+    return snake("_".join(words[:2]) or "api")
+
+
+def _covers(documented: set[str], status: str) -> bool:
+    return status in documented or f"{status[0]}XX" in documented
+
+
+def deadline_for(inp: PlanInput) -> tuple[float, str | None]:
+    """(total deadline, where it comes from) — the user's --deadline, their words, or a default."""
+    if inp.deadline is not None:
+        return inp.deadline, "--deadline"
+    if inp.ctx.deadline_seconds is not None:
+        return inp.ctx.deadline_seconds, f"your context: '{inp.ctx.deadline_text}'"
+    return TOTAL_DEADLINE_SECONDS[inp.use], None
+
+
+def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
+    """Retry only what is safe, always with three bounds, from this operation's evidence."""
+    facts = inp.facts
+    use = inp.use
+    documented = {r.status for r in op.responses}
+    by_status = {r.status: r for r in op.responses}
+    idem_ev = idempotency_for(facts, op)
+    key_header = next((i.detail for i in idem_ev if i.kind == "header"), None)
+    key_field = next((i.detail for i in idem_ev if i.kind == "field"), None)
+    method_safe = is_idempotent_method(op)
+    safe = method_safe or bool(idem_ev)
+    retry_after = response_header(op, r"^retry-after$")
+    sources: list[Source | None] = [op.source]
+    retry_on: list[str] = ["connection error before the request was sent"]
+    never: list[str] = []
+    for status in (*TRANSIENT_STATUSES, "500"):
+        advice = advice_for(facts, op, status)
+        if status == "500" and not (_covers(documented, "500") or advice):
+            continue
+        doc_note = (
+            "documented"
+            if _covers(documented, status)
+            else "not documented; standard transient status"
+        )
+        if advice is not None and advice.retry is False:
+            never.append(f"{status} (the docs say not to retry)")
+            sources.append(advice.source)
+        elif advice is not None and advice.retry:
+            caveat = "" if safe else "; without an idempotency key a duplicate is possible"
+            retry_on.append(f"{status} ({doc_note}; the docs say retry{caveat})")
+            sources.append(advice.source)
+        elif safe or status == "429":
+            why = "" if safe else ", the API refused the request before acting on it"
+            retry_on.append(f"{status} ({doc_note}{why})")
+        else:
+            never.append(f"{status} (the request may have been acted on; reconcile instead)")
+        if status in by_status:
+            sources.append(by_status[status].source)
+    network = advice_for(facts, op, "network")
+    if safe or (network is not None and network.retry):
+        retry_on.append(
+            "read timeout or connection reset"
+            + (" (the docs say retry network errors)" if network and network.retry else "")
+        )
+        if network is not None:
+            sources.append(network.source)
+    else:
+        never.append("read timeout after sending (outcome unknown: reconcile, do not resend)")
+    for r in op.responses:
+        if r.status.startswith("4") and r.status not in ("408", "429") and r.status != "4XX":
+            never.append(f"{r.status} (client error: retrying sends the same mistake)")
+            sources.append(r.source)
+    deadline, deadline_origin = deadline_for(inp)
+    connect = round(min(CONNECT_TIMEOUT_SECONDS, max(0.2, deadline / 4)), 2)
+    read = round(min(READ_TIMEOUT_SECONDS[use], max(0.3, deadline - connect)), 2)
+    # No more attempts than the deadline can hold (one more than full-length attempts fit,
+    # since many failures, such as a 503, come back fast).
+    fits = int(deadline // (connect + read)) + 1
+    attempts = max(1, min(MAX_ATTEMPTS[use] if safe else 2, fits))
+    ceiling = round(min(RETRY_AFTER_CEILING_SECONDS[use], max(1.0, deadline / 2)), 2)
+    wait = max(BACKOFF_CAP_SECONDS, ceiling)
+    worst = round(attempts * (connect + read) + (attempts - 1) * wait, 1)
+    if retry_after:
+        sources.append(retry_after[1])
+    sources += [i.source for i in idem_ev]
+    if method_safe:
+        basis = f"{op.method} is idempotent (RFC 9110 §9.2.2)"
+    elif key_header:
+        basis = f"{op.method} is made safe to repeat with the documented `{key_header}` header: generate one key per logical operation, persist it with the job, reuse it on every retry"
+    elif key_field:
+        basis = f"{op.method} is made safe to repeat with the documented body field `{key_field}`: set it once per logical event, persist it, and send the same value on every retry"
+    elif idem_ev:
+        basis = f"the docs describe idempotent retries for {op.method}: {idem_ev[0].detail}"
+    else:
+        basis = f"{op.method} is not idempotent and the docs give no idempotency key, so only failures where the request was certainly not acted on are retried"
+    ra = (
+        f"honour `{retry_after[0]}` (seconds or HTTP-date) up to {ceiling:g} s, give up beyond"
+        if retry_after
+        else f"honour Retry-After if it appears (not documented here) up to {ceiling:g} s"
+    )
+    cut = (
+        f"; the deadline ({deadline:g} s) is shorter than that worst case, so it ends the policy first"
+        if worst > deadline
+        else ""
+    )
+    text = (
+        f"{op.key}: {basis}. Up to {attempts} attempts, exponential backoff {BACKOFF_BASE_SECONDS:g} s "
+        f"doubling to {BACKOFF_CAP_SECONDS:g} s with full jitter; {ra}. Bounds: connect {connect:g} s, "
+        f"read {read:g} s per attempt, total deadline {deadline:g} s"
+        + (f" (from {deadline_origin})" if deadline_origin else "")
+        + f". Worst case {worst:g} s{cut}."
+    )
+    return RetryPolicy(
+        text=text,
+        operation=op.key,
+        idempotent=safe,
+        idempotency_key=key_header,
+        retry_on=retry_on,
+        never_retry=never,
+        max_attempts=attempts,
+        backoff_base_seconds=BACKOFF_BASE_SECONDS,
+        backoff_cap_seconds=BACKOFF_CAP_SECONDS,
+        jitter="full",
+        honour_retry_after=True,
+        retry_after_ceiling_seconds=ceiling,
+        timeouts=Timeouts(
+            connect_seconds=connect, read_seconds=read, total_deadline_seconds=deadline
+        ),
+        worst_case_seconds=worst,
+        **grounding(*sources),  # type: ignore[arg-type]
+    )
+
+
+def redaction_list(inp: PlanInput) -> tuple[list[str], list[Source]]:
+    """Names never logged: auth headers, the API's credential names, its sensitive fields."""
+    names: list[str] = list(_ALWAYS_REDACT)
+    sources: list[Source] = []
+    for s in inp.facts.security_schemes:
+        if s.param_name and s.param_name not in names:
+            names.append(s.param_name)
+            sources.append(s.source)
+    for op in inp.operations:
+        for p in op.parameters:
+            if (
+                p.location in ("header", "query", "cookie")
+                and _sensitive_param(p.name)
+                and p.name not in names
+            ):
+                names.append(p.name)
+                sources.append(p.source)
+        fields = inp.facts.body_fields(op.request_body)
+        for r in success_responses(op):
+            fields = fields + body_fields(inp.facts, r)
+        for f in fields:
+            leaf = f.name or f.path.rsplit(".", 1)[-1]
+            if f.sensitive and leaf not in names:
+                names.append(leaf)
+                sources.append(f.source)
+    return names, sources
+
+
+def _sensitive_param(name: str) -> bool:
+    from ..sources._openapi import is_sensitive_name
+
+    return is_sensitive_name(name.replace("-", "_")) or name.lower() in (
+        "authorization",
+        "x-api-key",
+        "api-key",
+    )
+
+
+def _mock_for(stack: str) -> str:
+    return {
+        "requests": "the `responses` library (RequestsMock)",
+        "aiohttp": "aioresponses",
+        "urllib3": "a local http.server on 127.0.0.1",
+        "urllib": "a local http.server on 127.0.0.1",
+    }.get(stack, "httpx.MockTransport (or respx)")
+
+
+def working_plan(inp: PlanInput) -> WorkingPlan:
+    """Phase 1 from the facts, the selection and the user's context."""
+    facts = inp.facts
+    ops = inp.operations
+    slug = api_slug(inp)
+    stack = inp.stack
+    stack_src = (
+        "your context" if inp.ctx.library else ("your existing code" if inp.code_stack else None)
+    )
+    methods = ", ".join(f"`{method_name(op)}()`" for op in ops)
+    boundary = [
+        PlanItem(
+            topic="module",
+            text=f"One module, `{slug}_client.py`, owns every call to this API and is the only code that "
+            f"imports {stack}. It exposes {methods}, returns typed results and raises `{slug.title().replace('_', '')}Error` "
+            "subclasses named after the error map's classes.",
+            **grounding(*(op.source for op in ops)),  # type: ignore[arg-type]
+        ),
+        PlanItem(
+            topic="stack",
+            text=f"HTTP library: {stack}"
+            + (
+                f" (from {stack_src})."
+                if stack_src
+                else " (not stated; httpx gives per-phase timeouts and a mock transport)."
+            ),
+            **grounding(
+                assume=f"stack from {stack_src}"
+                if stack_src
+                else "you did not name an HTTP library"
+            ),  # type: ignore[arg-type]
+        ),
+    ]
+    servers = [s for s in facts.servers] + [s for op in ops for s in op.servers]
+    if servers:
+        urls = "; ".join(
+            f"{s.url}" + (f" ({s.description})" if s.description else "") for s in servers[:4]
+        )
+        boundary.append(
+            PlanItem(
+                topic="base URL",
+                text=f"Base URL from configuration, documented values: {urls}.",
+                **grounding(*(s.source for s in servers[:4])),
+            )  # type: ignore[arg-type]
+        )
+    else:
+        boundary.append(
+            PlanItem(
+                topic="base URL",
+                text="Base URL from configuration.",
+                assumption="the documents give no server URL",
+            )
+        )
+    schemes = {s.name: s for op in ops for s in schemes_for(facts, op)}
+    if schemes:
+        boundary.append(
+            PlanItem(
+                topic="credentials",
+                text="Credentials are read once from the environment or a secret store and injected into "
+                f"the client ({', '.join(schemes)}); callers never pass them, and they never appear in "
+                "URLs, logs or exceptions.",
+                **grounding(*(s.source for s in schemes.values())),  # type: ignore[arg-type]
+            )
+        )
+    validation: list[PlanItem] = []
+    for op in ops:
+        req = [f for f in facts.body_fields(op.request_body) if f.required]
+        params = [p for p in op.parameters if p.required]
+        if req or params:
+            names = [p.name for p in params] + [f.path for f in req]
+            validation.append(
+                PlanItem(
+                    topic=f"request {op.key}",
+                    text=f"Before sending {op.key}, check the required inputs ({', '.join(names[:15])}"
+                    + (" …" if len(names) > 15 else "")
+                    + "), their enums and documented limits; fail fast with a validation error that names the field.",
+                    **grounding(*([p.source for p in params] + [f.source for f in req])[:12]),  # type: ignore[arg-type]
+                )
+            )
+        ok = success_responses(op)
+        if ok:
+            fields = body_fields(facts, ok[0])
+            req_out = [f.path for f in fields if f.required]
+            body_src = ok[0].body.source if ok[0].body else ok[0].source
+            validation.append(
+                PlanItem(
+                    topic=f"response {op.key}",
+                    text=f"Parse {ok[0].status} bodies of {op.key} into a model"
+                    + (
+                        f" requiring {', '.join(req_out[:10])}"
+                        if req_out
+                        else " (the docs mark no field required)"
+                    )
+                    + ". A missing required field or wrong type raises SchemaDriftError, logged and counted; "
+                    "unknown fields are kept, logged once at debug and counted, never a crash and never "
+                    "silently dropped.",
+                    **grounding(body_src),  # type: ignore[arg-type]
+                )
+            )
+    policies = [retry_policy(inp, op) for op in ops]
+    redaction, red_sources = redaction_list(inp)
+    req_id = next((h for op in ops if (h := response_header(op, _REQUEST_ID))), None)
+    observability = [
+        PlanItem(
+            topic="logs",
+            text="One structured log line per attempt: operation, method, path template (never the "
+            "filled URL with secrets), status, error class, attempt, elapsed ms, retry wait"
+            + (f", and the `{req_id[0]}` response header" if req_id else "")
+            + f". Values of {', '.join(redaction[:8])}{' …' if len(redaction) > 8 else ''} are replaced by '[redacted]'.",
+            **grounding(
+                req_id[1] if req_id else None,
+                *red_sources[:6],
+                assume="log fields are our design; the docs name no request-id header",
+            ),  # type: ignore[arg-type]
+        ),
+        PlanItem(
+            topic="metrics",
+            text="Counters by operation and error class (calls, retries, give-ups, schema drift, unknown "
+            "fields) and a latency histogram per operation; alert on give-ups and on any schema drift.",
+            assumption="observability design; the docs do not prescribe it",
+        ),
+    ]
+    mock = _mock_for(stack)
+    tests = [
+        TestCase(
+            name="test_contract_fixtures_match_docs",
+            scenario="Build every fixture body from the documented schemas cited in the contract.",
+            expect="Fixtures validate against the response models; a field the docs lack fails the test.",
+            fixture=f"JSON fixtures per documented response, served by {mock}",
+            text="Fixtures come from the docs, not from memory.",
+            **grounding(*(op.source for op in ops)),  # type: ignore[arg-type]
+        ),
+        TestCase(
+            name="test_retry_policy_bounds",
+            scenario="A fake server answers every attempt with a retryable failure; a fake clock records sleeps.",
+            expect="Attempts, backoff and the total deadline stop exactly at the policy's bounds.",
+            fixture=f"{mock} plus a fake monotonic clock",
+            text="The three retry bounds hold under persistent failure.",
+            assumption="test design",
+        ),
+        TestCase(
+            name="test_no_secret_in_logs",
+            scenario="Run each operation with a recognisable fake credential and capture logs.",
+            expect=f"No log record contains the credential or any of: {', '.join(redaction[:6])} values.",
+            fixture="caplog plus a fake credential such as 'test-credential-123'",
+            text="Redaction covers the API's own credential names.",
+            **grounding(*red_sources[:4], assume="redaction of the standard auth headers"),  # type: ignore[arg-type]
+        ),
+    ]
+    return WorkingPlan(
+        stack=stack,
+        client_boundary=boundary,
+        validation=validation,
+        retry_policies=policies,
+        observability=observability,
+        redaction=redaction,
+        tests=tests,
+    )

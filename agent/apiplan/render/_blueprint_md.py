@@ -1,0 +1,248 @@
+"""A blueprint as GitHub Markdown: every claim with its citation or its assumption."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from pydantic import BaseModel
+
+from ..schemas import Blueprint, Claim, Source, TestCase
+from ._md import GENERATED_MARK, cell, code, table
+
+
+class _Cite:
+    """Short citations: a document's base name when that is unambiguous."""
+
+    def __init__(self, documents: list[str]) -> None:
+        names = [PurePath(d).name for d in documents]
+        self.short = {d: n for d, n in zip(documents, names, strict=False) if names.count(n) == 1}
+
+    def one(self, s: Source) -> str:
+        doc = self.short.get(s.document, s.document)
+        out = doc + (f"#{s.pointer}" if s.pointer is not None else "")
+        if s.line is not None:
+            out += f":{s.line}"
+        return out
+
+    def many(self, sources: list[Source], limit: int = 2) -> str:
+        shown = ", ".join(f"`{self.one(s)}`" for s in sources[:limit])
+        more = len(sources) - limit
+        return shown + (f" +{more}" if more > 0 else "")
+
+    def claim(self, c: Claim) -> str:
+        if c.evidence:
+            return self.many(c.evidence)
+        return f"*assumption: {c.assumption}*"
+
+
+def blueprint_to_markdown(bp: Blueprint) -> str:
+    cite = _Cite(bp.documents)
+    out: list[str] = [GENERATED_MARK, f"# Integration blueprint: {bp.api}", ""]
+    out.append(f"**Goal:** {bp.scope.goal}")
+    out.append("")
+    highs = [f for f in bp.risk.findings if f.severity == "high"]
+    status = (
+        "clean"
+        if not bp.risk.findings
+        else f"{len(highs)} high, {len(bp.risk.findings) - len(highs)} other findings"
+    )
+    models = ", ".join(sorted({r.model for r in bp.runs})) or "offline"
+    out.append(
+        f"Documents: {', '.join(code(d) for d in bp.documents)} · produced by: {models} · risk check: **{status}**"
+    )
+    out.append("")
+    out.append(
+        "Every line cites where the documents say it (`document#pointer:line`) or is marked *assumption* with its reason."
+    )
+    out += ["", "## Selected operations", ""]
+    out += table(
+        ["operation", "score", "why"],
+        [
+            (code(c.key), "pinned" if c.pinned else f"{c.score:g}", "; ".join(c.reasons[:4]))
+            for c in bp.scope.selection
+        ],
+    )
+    if bp.scope.stated_context:
+        out += [
+            "",
+            "Stated context (kept as you wrote it; not otherwise used by the offline planner):",
+            "",
+        ]
+        out += [f"- {s}" for s in bp.scope.stated_context]
+
+    # 1. Integration plan
+    plan = bp.plan
+    out += ["", "## 1. Integration plan", "", "### Client boundary", ""]
+    out += [f"- {c.text} — {cite.claim(c)}" for c in plan.client_boundary]
+    out += ["", "### Validation", ""]
+    out += [f"- **{c.topic}**: {c.text} — {cite.claim(c)}" for c in plan.validation] or [
+        "- The docs define no bodies to validate."
+    ]
+    out += ["", "### Retry policy", ""]
+    out += table(
+        [
+            "operation",
+            "safe to repeat",
+            "attempts",
+            "connect / read / deadline (s)",
+            "Retry-After ceiling (s)",
+            "worst case (s)",
+        ],
+        [
+            (
+                code(p.operation),
+                "yes" + (f" (`{p.idempotency_key}`)" if p.idempotency_key else "")
+                if p.idempotent
+                else "no",
+                p.max_attempts,
+                f"{p.timeouts.connect_seconds:g} / {p.timeouts.read_seconds:g} / {p.timeouts.total_deadline_seconds:g}",
+                f"{p.retry_after_ceiling_seconds:g}",
+                f"{p.worst_case_seconds:g}",
+            )
+            for p in plan.retry_policies
+        ],
+    )
+    for p in plan.retry_policies:
+        out += ["", f"- {p.text} — {cite.claim(p)}"]
+        out.append(f"  - retry on: {'; '.join(p.retry_on)}")
+        if p.never_retry:
+            out.append(f"  - never retry: {'; '.join(p.never_retry)}")
+    out += ["", "### Logging and observability", ""]
+    out += [f"- **{c.topic}**: {c.text} — {cite.claim(c)}" for c in plan.observability]
+    out.append(f"- **redaction list**: {', '.join(code(r) for r in plan.redaction)}")
+    out += ["", "### Implementation steps", ""]
+    out += [f"{s.order}. {s.text} — {cite.claim(s)}" for s in bp.deliverable.implementation_steps]
+
+    # 2. Contract
+    out += ["", "## 2. Request/response contract"]
+    for ep in bp.scope.endpoints:
+        out += ["", f"### {code(ep.operation)}", ""]
+        out.append(f"- **Purpose**: {ep.purpose.text} — {cite.claim(ep.purpose)}")
+        out.append(f"- **Auth**: {ep.auth.text} — {cite.claim(ep.auth)}")
+        if ep.request_content_types:
+            out.append(
+                f"- **Request media types**: {', '.join(code(t) for t in ep.request_content_types)}"
+            )
+        out.append(
+            f"- **Success statuses**: {', '.join(ep.success_statuses) or 'none documented'}; "
+            f"**other statuses**: {', '.join(ep.error_statuses) or 'none documented'}"
+        )
+        if ep.request:
+            out += ["", "Request:", ""]
+            out += table(
+                ["name", "in", "type", "required", "source"],
+                [
+                    (code(f.name), f.location, f.type, "yes" if f.required else "", cite.claim(f))
+                    for f in ep.request
+                ],
+            )
+        if ep.response:
+            out += ["", "Response:", ""]
+            out += table(
+                ["name", "in", "type", "required", "source"],
+                [
+                    (code(f.name), f.location, f.type, "yes" if f.required else "", cite.claim(f))
+                    for f in ep.response
+                ],
+            )
+        if ep.omitted_fields:
+            out += [
+                "",
+                f"{ep.omitted_fields} more optional or nested fields are documented; `apiplan facts` lists them all.",
+            ]
+        out += ["", "Limits:", ""]
+        out += [f"- {c.text} — {cite.claim(c)}" for c in ep.limits] or [
+            "- The docs state no rate, size or value limit for this operation."
+        ]
+
+    # 3. Error map
+    out += ["", "## 3. Error map", ""]
+    out += table(
+        ["operation", "status", "class", "retry", "action", "log fields", "source"],
+        [
+            (
+                code(r.operation),
+                r.status,
+                r.error_class,
+                "yes" if r.retry else "no",
+                r.action,
+                ", ".join(r.log_fields),
+                cite.claim(r),
+            )
+            for r in bp.deliverable.error_map
+        ],
+    )
+
+    # 4. Tests
+    out += ["", "## 4. Test cases", ""]
+    tests = plan.tests + bp.deliverable.test_matrix
+    out += table(
+        ["test", "operation", "scenario", "expect", "fixture / mock", "source"],
+        [
+            (code(t.name), t.operation or "", t.scenario, t.expect, t.fixture, cite.claim(t))
+            for t in tests
+        ],
+    )
+
+    # 5. Security
+    out += ["", "## 5. Security notes", ""]
+    out += [f"- {c.text} — {cite.claim(c)}" for c in bp.deliverable.security_notes]
+
+    if bp.deliverable.tradeoffs:
+        out += ["", "## Tradeoffs", ""]
+        out += [
+            f"- **{t.topic}** → {t.chosen}: {t.text} — {cite.claim(t)}"
+            for t in bp.deliverable.tradeoffs
+        ]
+
+    assumptions = _assumptions(bp)
+    out += ["", "## Assumptions", ""]
+    out += [f"- {text} — *{why}*" for text, why in assumptions] or [
+        "- None: every claim cites the documents."
+    ]
+
+    out += ["", "## Open questions", ""]
+    if bp.scope.open_questions:
+        for i, q in enumerate(bp.scope.open_questions, 1):
+            out.append(
+                f"{i}. {q.question} *Why it matters:* {q.why}. *Until answered:* {q.default}."
+            )
+    else:
+        out.append("None: the documents answer what this plan needs.")
+
+    out += ["", "## Risk check", ""]
+    out.append(f"Rules run: {', '.join(bp.risk.rules_run)}.")
+    if bp.risk.findings:
+        out += [""]
+        out += table(
+            ["severity", "rule", "where", "finding", "fix"],
+            [(f.severity, f.rule, f.location, f.message, f.fix) for f in bp.risk.findings],
+        )
+    else:
+        out.append("")
+        out.append(
+            "No findings: every named item traces to the documents or an assumption, every call has "
+            "three bounds, no failure is silent, no secret appears."
+        )
+    return "\n".join(out) + "\n"
+
+
+def _assumptions(bp: Blueprint) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+
+    def visit(obj: object) -> None:
+        if isinstance(obj, TestCase):
+            return  # tests follow from the rows they cover
+        if isinstance(obj, Claim) and obj.assumption:
+            seen.setdefault(cell(obj.text)[:200], obj.assumption)
+        if isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                visit(getattr(obj, name))
+        elif isinstance(obj, list):
+            for item in obj:
+                visit(item)
+
+    visit(bp.scope)
+    visit(bp.plan)
+    visit(bp.deliverable)
+    return list(seen.items())

@@ -1,0 +1,282 @@
+"""The blueprint and the output of each phase.
+
+Every claim carries either ``evidence`` (sources in the documents, or the user's own words) or
+an ``assumption`` (the reason it was assumed): never both, never neither. The models are strict
+because an LLM is asked to fill them and a validator checks them against the facts.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import StrictModel
+from ._facts import Source
+
+ErrorClass = Literal[
+    "transient",
+    "throttled",
+    "auth",
+    "permission",
+    "validation",
+    "not-found",
+    "conflict",
+    "server",
+    "client",
+    "error-in-body",
+    "unspecified",
+    "undocumented",
+]
+Severity = Literal["high", "medium", "low"]
+RiskRule = Literal[
+    "undocumented-field",
+    "missing-timeout",
+    "secret-exposure",
+    "unbounded-retry",
+    "silent-failure",
+    "schema-drift",
+]
+
+
+class Claim(StrictModel):
+    """A statement in the blueprint, grounded in the docs or labelled as an assumption."""
+
+    text: str = Field(description="The statement, in plain words.")
+    evidence: list[Source] = Field(
+        default_factory=list,
+        description="Where the documents (or the user) say this. Empty when it is an assumption.",
+    )
+    assumption: str | None = Field(
+        default=None,
+        description="Why this is assumed when the documents do not say it. None when evidenced.",
+    )
+
+    @model_validator(mode="after")
+    def _grounded_or_assumed(self) -> Claim:
+        if bool(self.evidence) == bool(self.assumption):
+            raise ValueError(
+                "a claim needs evidence or an assumption with its reason, and not both: "
+                f"{self.text[:80]!r}"
+            )
+        return self
+
+
+# --- Phase 0: scope ---------------------------------------------------------------------------
+class OperationChoice(StrictModel):
+    """Why an operation was selected for the goal."""
+
+    key: str = Field(description="'METHOD /path' of the operation.")
+    score: float = Field(description="Relevance score to the goal (0 when pinned).")
+    reasons: list[str] = Field(default_factory=list, description="What in the docs matched.")
+    pinned: bool = Field(default=False, description="Chosen by the user with --operation.")
+
+
+class FieldSpec(Claim):
+    """A request or response field, parameter or header the integration uses."""
+
+    name: str = Field(description="Field path, parameter or header name as documented.")
+    location: Literal["path", "query", "header", "cookie", "body", "response-header"] = Field(
+        description="Where it travels."
+    )
+    type: str | None = Field(default=None, description="Documented type.")
+    required: bool = Field(default=False, description="Required by the docs.")
+
+
+class EndpointScope(StrictModel):
+    """Phase 0's view of one selected endpoint."""
+
+    operation: str = Field(description="'METHOD /path'.")
+    purpose: Claim = Field(description="What the endpoint does, from its summary/description.")
+    auth: Claim = Field(description="How a request is authenticated.")
+    request: list[FieldSpec] = Field(
+        default_factory=list, description="Parameters and body fields."
+    )
+    request_content_types: list[str] = Field(
+        default_factory=list, description="Request media types."
+    )
+    response: list[FieldSpec] = Field(default_factory=list, description="Success response fields.")
+    success_statuses: list[str] = Field(
+        default_factory=list, description="Documented 2xx statuses."
+    )
+    error_statuses: list[str] = Field(
+        default_factory=list, description="Documented other statuses."
+    )
+    limits: list[Claim] = Field(
+        default_factory=list, description="Rate limits, size and value limits that apply."
+    )
+    omitted_fields: int = Field(
+        default=0, description="Documented fields not listed here (see the facts)."
+    )
+
+
+class OpenQuestion(StrictModel):
+    """Something the docs leave open that the user must answer."""
+
+    question: str = Field(description="The question, answerable by the user.")
+    why: str = Field(description="What changes in the plan depending on the answer.")
+    operation: str | None = Field(default=None, description="Operation it concerns, if one.")
+    topic: Literal["rate-limit", "errors", "auth", "idempotency", "timeouts", "schema", "other"] = (
+        Field(description="Area of the question.")
+    )
+    default: str = Field(description="What the blueprint assumes until it is answered.")
+
+
+class Scope(StrictModel):
+    """Phase 0: what is being integrated and what the docs do not say."""
+
+    goal: str = Field(description="The user's goal, as given.")
+    stated_context: list[str] = Field(
+        default_factory=list, description="User context not otherwise used, echoed as given."
+    )
+    selection: list[OperationChoice] = Field(description="Selected operations and why.")
+    endpoints: list[EndpointScope] = Field(description="Per selected endpoint: the contract.")
+    open_questions: list[OpenQuestion] = Field(
+        default_factory=list, description="What the docs do not say."
+    )
+
+
+# --- Phase 1: working plan --------------------------------------------------------------------
+class Timeouts(StrictModel):
+    """The three separate bounds every call path has."""
+
+    connect_seconds: float = Field(description="Connect timeout per attempt.")
+    read_seconds: float = Field(description="Read timeout per attempt.")
+    total_deadline_seconds: float = Field(description="Deadline over all attempts and waits.")
+
+
+class RetryPolicy(Claim):
+    """Retry rules for one operation."""
+
+    operation: str = Field(description="'METHOD /path'.")
+    idempotent: bool = Field(description="Whether a repeated request is safe (RFC 9110 or key).")
+    idempotency_key: str | None = Field(
+        default=None, description="Documented header that makes retries safe, if any."
+    )
+    retry_on: list[str] = Field(
+        default_factory=list, description="Statuses and failures that are retried."
+    )
+    never_retry: list[str] = Field(default_factory=list, description="Statuses never retried.")
+    max_attempts: int = Field(description="Attempts including the first.", ge=1, le=10)
+    backoff_base_seconds: float = Field(description="First backoff step.")
+    backoff_cap_seconds: float = Field(description="Largest backoff step.")
+    jitter: Literal["full", "equal", "none"] = Field(description="Jitter applied to backoff.")
+    honour_retry_after: bool = Field(description="Whether Retry-After is honoured.")
+    retry_after_ceiling_seconds: float = Field(description="Longest Retry-After wait accepted.")
+    timeouts: Timeouts = Field(description="Per-attempt and total bounds.")
+    worst_case_seconds: float = Field(description="Wall clock of the policy at its worst.")
+
+
+class PlanItem(Claim):
+    """One decision of the working plan."""
+
+    topic: str = Field(description="Short heading.")
+
+
+class TestCase(Claim):
+    """One row of the test matrix."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str = Field(description="Test name, as a function name.")
+    operation: str | None = Field(default=None, description="Operation under test.")
+    scenario: str = Field(description="What the fake server or input does.")
+    expect: str = Field(description="What the client must do.")
+    fixture: str = Field(description="Mock, fixture file or transport the test needs.")
+
+
+class WorkingPlan(StrictModel):
+    """Phase 1: how the integration is built."""
+
+    stack: str = Field(description="HTTP library the plan speaks in.")
+    client_boundary: list[PlanItem] = Field(description="Module that owns calls; what it exposes.")
+    validation: list[PlanItem] = Field(description="Request and response validation rules.")
+    retry_policies: list[RetryPolicy] = Field(description="Per operation retry rules and bounds.")
+    observability: list[PlanItem] = Field(description="What is logged, measured and redacted.")
+    redaction: list[str] = Field(description="Names never logged, from the docs and defaults.")
+    tests: list[TestCase] = Field(default_factory=list, description="Tests with their fixtures.")
+
+
+# --- Phase 2: deliverable ---------------------------------------------------------------------
+class ErrorRow(Claim):
+    """One documented (or explicitly undocumented) failure: class, action, log fields."""
+
+    operation: str = Field(description="'METHOD /path', or '*' for all selected operations.")
+    status: str = Field(description="Status, range, 'default', a failure such as 'timeout'.")
+    error_class: ErrorClass = Field(description="Class of the failure.")
+    action: str = Field(description="What the client does.")
+    retry: bool = Field(description="Whether the client retries it automatically.")
+    log_fields: list[str] = Field(default_factory=list, description="Fields logged for it.")
+
+
+class Step(Claim):
+    """One implementation step, in order."""
+
+    order: int = Field(description="1-based position.")
+
+
+class Tradeoff(Claim):
+    """A choice that changes the answer, with the option chosen."""
+
+    topic: str = Field(description="What is being traded off.")
+    chosen: str = Field(description="The option the blueprint takes.")
+
+
+class Deliverable(StrictModel):
+    """Phase 2: what the engineer acts on."""
+
+    implementation_steps: list[Step] = Field(description="Ordered implementation steps.")
+    error_map: list[ErrorRow] = Field(description="Every documented error -> class -> action.")
+    test_matrix: list[TestCase] = Field(description="One case per error row, plus edge cases.")
+    security_notes: list[Claim] = Field(description="Credentials, redaction, transport.")
+    tradeoffs: list[Tradeoff] = Field(default_factory=list, description="Choices called out.")
+
+
+# --- Phase 3: risk check ----------------------------------------------------------------------
+class Finding(StrictModel):
+    """A risk found in the blueprint, the docs or the user's code."""
+
+    rule: RiskRule = Field(description="Rule that found it.")
+    severity: Severity = Field(description="high, medium or low.")
+    message: str = Field(description="What is wrong, in one sentence.")
+    fix: str = Field(description="What to do about it.")
+    location: str = Field(description="Where: a blueprint path, or file:line.")
+    evidence: list[Source] = Field(default_factory=list, description="Sources behind it.")
+
+
+class RiskCheck(StrictModel):
+    """Phase 3: findings of every rule."""
+
+    rules_run: list[RiskRule] = Field(description="Rules that ran.")
+    findings: list[Finding] = Field(default_factory=list, description="What they found.")
+
+    @property
+    def clean(self) -> bool:
+        return not any(f.severity == "high" for f in self.findings)
+
+
+# --- The blueprint ----------------------------------------------------------------------------
+class PhaseRun(StrictModel):
+    """How a phase was produced."""
+
+    phase: Literal["scope", "plan", "deliverable", "risk"] = Field(description="Phase name.")
+    model: str = Field(description="'offline' or the provider:model that produced it.")
+    fallback: bool = Field(
+        default=False, description="Filled by the offline planner after a failure."
+    )
+    seconds: float = Field(description="Wall time of the phase.")
+    prompt_tokens: int | None = Field(default=None, description="LLM prompt tokens, if any.")
+    completion_tokens: int | None = Field(default=None, description="LLM completion tokens.")
+
+
+class Blueprint(StrictModel):
+    """The integration blueprint: plan, contract, error map, tests, security, risks."""
+
+    generator: str = Field(default="", description="Tool and version that wrote it.")
+    api: str = Field(description="API title(s) from the documents.")
+    documents: list[str] = Field(description="Documents the blueprint is built from.")
+    scope: Scope = Field(description="Phase 0.")
+    plan: WorkingPlan = Field(description="Phase 1.")
+    deliverable: Deliverable = Field(description="Phase 2.")
+    risk: RiskCheck = Field(description="Phase 3.")
+    runs: list[PhaseRun] = Field(default_factory=list, description="How each phase was produced.")

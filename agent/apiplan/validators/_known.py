@@ -1,0 +1,126 @@
+"""What the facts hold, indexed for the rules: every name a blueprint may cite."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..schemas import Facts, Operation
+
+# Standard HTTP names (RFC 9110/6585/6750): facts of HTTP, not claims about this API.
+HTTP_STANDARD_NAMES = {
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "retry-after",
+    "content-type",
+    "accept",
+    "user-agent",
+    "content-length",
+    "location",
+    "etag",
+    "if-match",
+    "if-none-match",
+    "www-authenticate",
+    "bearer",
+    "basic",
+}
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]{1,80})`")
+
+
+@dataclass
+class Known:
+    """Names, operations and statuses documented in the facts."""
+
+    facts: Facts
+    operations: dict[str, Operation] = field(default_factory=dict)
+    statuses: dict[str, set[str]] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, facts: Facts) -> Known:
+        k = cls(facts)
+        add = k.names.add
+        for s in facts.security_schemes:
+            add(s.name)
+            if s.param_name:
+                add(s.param_name)
+            for f in s.flows:
+                for scope in f.scopes:
+                    add(scope)
+        for op in facts.operations:
+            k.operations[op.key] = op
+            k.statuses[op.key] = {r.status for r in op.responses}
+            if op.operation_id:
+                add(op.operation_id)
+            for p in op.parameters:
+                add(p.name)
+                for e in p.enum:
+                    add(e)
+            for r in op.responses:
+                for h in r.headers:
+                    add(h.name)
+            if op.request_body:
+                for t in op.request_body.content_types:
+                    add(t)
+        for schema in facts.schemas.values():
+            add(schema.name)
+            for f in schema.fields:
+                _add_field(k.names, f.path, f.name, f.enum)
+        for op in facts.operations:
+            bodies = [op.request_body] + [r.body for r in op.responses]
+            for b in bodies:
+                if b is not None:
+                    for t in b.content_types:
+                        add(t)
+                    for f in b.fields:
+                        _add_field(k.names, f.path, f.name, f.enum)
+        for w in facts.webhooks:
+            add(w.name)
+        # Names the documents themselves put in code font inside descriptions count as documented.
+        texts: list[str | None] = []
+        for op in facts.operations:
+            texts += [op.summary, op.description]
+            texts += [p.description for p in op.parameters]
+            texts += [r.description for r in op.responses]
+        for schema in facts.schemas.values():
+            texts += [f.description for f in schema.fields]
+        for text in texts:
+            if text and "`" in text:
+                k.names.update(t.strip() for t in _CODE_SPAN.findall(text))
+        return k
+
+    def has_name(self, name: str) -> bool:
+        n = name.strip()
+        if n in self.names or n.lower() in HTTP_STANDARD_NAMES:
+            return True
+        # Case-insensitive for headers; dotted paths through links.
+        lowered = {x.lower() for x in self.names} if len(self.names) < 50_000 else set()
+        return n.lower() in lowered
+
+    def op_has_field(self, key: str, path: str, *, request: bool) -> bool:
+        op = self.operations.get(key)
+        if op is None:
+            return False
+        if request:
+            fields = self.facts.body_fields(op.request_body)
+            return self.facts.field_at(fields, path) is not None
+        for r in op.responses:
+            fields = self.facts.body_fields(r.body)
+            if self.facts.field_at(fields, path) is not None:
+                return True
+        return False
+
+
+def _add_field(names: set[str], path: str, name: str, enum: list[str]) -> None:
+    names.add(path)
+    if name:
+        names.add(name)
+    leaf = path.rsplit(".", 1)[-1].removesuffix("[]")
+    if leaf:
+        names.add(leaf)
+    for e in enum:
+        names.add(e)

@@ -1,0 +1,23 @@
+"""Rule 3 (blueprint side): no credential-shaped value in anything apiplan outputs."""
+
+from __future__ import annotations
+
+from .._secrets import find_secrets
+from ..schemas import Blueprint, Finding
+from ._finding import finding
+
+
+def check_blueprint_secrets(bp: Blueprint) -> list[Finding]:
+    text = bp.model_dump_json(indent=1)
+    out = []
+    for hit in find_secrets(text):
+        out.append(
+            finding(
+                "secret-exposure",
+                "high",
+                f"a {hit.kind} ({hit.masked}) appears in the blueprint",
+                "remove it; refer to the secret by name, never by value",
+                f"blueprint JSON line {hit.line}",
+            )
+        )
+    return out

@@ -1,0 +1,134 @@
+"""Rule 1: everything a blueprint names must be in the facts, or sit in an assumption.
+
+Structured fields are checked exactly (operation keys, field specs, statuses, idempotency
+headers); the text of every evidenced claim is scanned for `backticked` names and
+'METHOD /path' mentions, so that a field named only in prose is caught too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..schemas import Blueprint, Claim, Finding
+from ._finding import finding
+from ._known import Known
+
+_BACKTICK = re.compile(r"`([^`\n]{1,80})`")
+_ENDPOINT = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/[^\s`'\"),;]*)")
+# Names we propose ourselves (modules, functions, exception classes) are code, not API facts.
+_OURS = re.compile(r"(\.py|\(\))$|Error$|^test_|^\d+(\.\d+)?\s*s$|^\[redacted")
+
+
+def _claims(model: Any, path: str = "") -> Iterator[tuple[str, Claim]]:
+    if isinstance(model, Claim):
+        yield path, model
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from _claims(getattr(model, name), f"{path}.{name}" if path else name)
+    elif isinstance(model, list):
+        for i, item in enumerate(model):
+            yield from _claims(item, f"{path}[{i}]")
+
+
+def _known_path(known: Known, path: str) -> bool:
+    """A documented endpoint path (exact template, or the same path with other param names)."""
+    path = path.rstrip(".:")
+    if any(op.path == path for op in known.operations.values()):
+        return True
+    shape = re.sub(r"\{[^}]*\}", "{}", path)
+    return any(re.sub(r"\{[^}]*\}", "{}", op.path) == shape for op in known.operations.values())
+
+
+def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
+    out: list[Finding] = []
+
+    def flag(
+        where: str, what: str, fix: str = "remove it, or move it into an assumption with its reason"
+    ) -> None:
+        out.append(
+            finding("undocumented-field", "high", f"{what} is not in the documents", fix, where)
+        )
+
+    for i, choice in enumerate(bp.scope.selection):
+        if choice.key not in known.operations:
+            flag(f"scope.selection[{i}]", f"operation {choice.key!r}")
+    for i, ep in enumerate(bp.scope.endpoints):
+        where = f"scope.endpoints[{i}]"
+        op = known.operations.get(ep.operation)
+        if op is None:
+            flag(where, f"operation {ep.operation!r}")
+            continue
+        for j, spec in enumerate(ep.request + ep.response):
+            if spec.assumption:
+                continue
+            is_req = j < len(ep.request)
+            ok = (
+                any(p.name == spec.name for p in op.parameters)
+                if spec.location in ("path", "query", "header", "cookie")
+                else any(h.name == spec.name for r in op.responses for h in r.headers)
+                if spec.location == "response-header"
+                else known.op_has_field(op.key, spec.name, request=is_req)
+            )
+            if not ok:
+                side = "request" if is_req else "response"
+                flag(
+                    f"{where}.{side}[{j if is_req else j - len(ep.request)}]",
+                    f"{side} {spec.location} {spec.name!r} of {op.key}",
+                )
+        for status in ep.success_statuses + ep.error_statuses:
+            if status not in known.statuses[op.key]:
+                flag(where, f"status {status} of {op.key}")
+    for i, policy in enumerate(bp.plan.retry_policies):
+        op = known.operations.get(policy.operation)
+        if op is None:
+            flag(f"plan.retry_policies[{i}]", f"operation {policy.operation!r}")
+        elif policy.idempotency_key and not any(
+            p.name.lower() == policy.idempotency_key.lower() for p in op.parameters
+        ):
+            flag(
+                f"plan.retry_policies[{i}].idempotency_key",
+                f"header {policy.idempotency_key!r} of {op.key}",
+            )
+    for i, row in enumerate(bp.deliverable.error_map):
+        if row.operation == "*":
+            continue
+        if row.operation not in known.operations:
+            flag(f"deliverable.error_map[{i}]", f"operation {row.operation!r}")
+        elif (
+            re.fullmatch(r"\d{3}|[1-5]XX|default", row.status)
+            and row.evidence
+            and row.status not in known.statuses[row.operation]
+        ):
+            flag(f"deliverable.error_map[{i}]", f"status {row.status} of {row.operation}")
+    for where, c in _claims(bp):
+        if c.assumption:
+            continue
+        for m in _BACKTICK.finditer(c.text):
+            token = m.group(1).strip()
+            if _OURS.search(token) or known.has_name(token):
+                continue
+            if known.facts.field_at(_all_fields(known), token) is not None:
+                continue
+            flag(where, f"`{token}` (named in the text)")
+        for m in _ENDPOINT.finditer(c.text):
+            if not _known_path(known, m.group(2)):
+                flag(where, f"endpoint {m.group(1)} {m.group(2)} (named in the text)")
+    return out
+
+
+def _all_fields(known: Known) -> list:  # type: ignore[type-arg]
+    cache = getattr(known, "_all_fields_cache", None)
+    if cache is None:
+        cache = [
+            f
+            for op in known.facts.operations
+            for b in [op.request_body] + [r.body for r in op.responses]
+            if b
+            for f in known.facts.body_fields(b)
+        ]
+        known._all_fields_cache = cache  # type: ignore[attr-defined]
+    return cache
