@@ -14,7 +14,14 @@ EXAMPLE = EXAMPLES / "parcelbox-openapi.yaml"
 
 
 def test_plan_markdown_with_progress_on_stderr() -> None:
-    result = run("plan", EXAMPLE, "--goal", "create a shipment label for each paid order", "--context", "We use httpx.")
+    result = run(
+        "plan",
+        EXAMPLE,
+        "--goal",
+        "create a shipment label for each paid order",
+        "--context",
+        "We use httpx.",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for heading in ("## 1. Integration plan", "## 2. Request/response contract", "## 3. Error map",
@@ -26,7 +33,9 @@ def test_plan_markdown_with_progress_on_stderr() -> None:
 
 def test_plan_json_is_a_blueprint(tmp_path: Path) -> None:
     out = tmp_path / "bp.json"
-    result = run("plan", EXAMPLE, "-g", "track a parcel", "-f", "json", "-o", out, "-q", "--deadline", "5")
+    result = run(
+        "plan", EXAMPLE, "-g", "track a parcel", "-f", "json", "-o", out, "-q", "--deadline", "5"
+    )
     assert result.returncode == 0, result.stderr
     bp = Blueprint.model_validate_json(out.read_text())
     assert bp.plan.retry_policies[0].timeouts.total_deadline_seconds == 5

@@ -237,3 +237,35 @@ def row(
         log_fields=log_fields,
         **grounding(*sources, assume=assume),  # type: ignore[arg-type]
     )
+
+
+def effectively_required(fields: list[SchemaField]) -> list[SchemaField]:
+    """Fields a valid body must carry: required themselves and under required parents only
+    (Stripe's `shipping.address` is required only when the optional `shipping` is sent)."""
+    by_path = {f.path: f for f in fields}
+    out = []
+    for f in fields:
+        if not f.required or f.marker == "truncated":
+            continue
+        parts = f.path.split(".")
+        ok = True
+        for cut in range(1, len(parts)):
+            parent = by_path.get(".".join(parts[:cut]))
+            if parent is None or not parent.required:
+                ok = False
+                break
+        if ok:
+            out.append(f)
+    return out
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str | None) -> str:
+    """Description text for display: HTML tags dropped, entities decoded, spaces folded."""
+    if not text:
+        return ""
+    import html
+
+    return " ".join(html.unescape(_TAG.sub("", text)).split())

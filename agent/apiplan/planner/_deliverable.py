@@ -24,6 +24,7 @@ from ._common import (
     error_responses,
     grounding,
     method_name,
+    plain,
     response_header,
     row,
     schemes_for,
@@ -112,7 +113,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
                     if advice.retry
                     else "Do not retry (the docs say so). " + action.removeprefix("Do not retry. ")
                 )
-            desc = (r.description or "").strip().split("\n")[0][:160]
+            desc = plain((r.description or "").strip().split("\n")[0])[:160]
             text = f"{op.key} → {r.status}" + (f": {desc}" if desc else "")
             rows.append(
                 row(

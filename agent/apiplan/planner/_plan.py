@@ -19,6 +19,7 @@ from ._common import (
     PlanInput,
     advice_for,
     body_fields,
+    effectively_required,
     grounding,
     idempotency_for,
     is_idempotent_method,
@@ -280,7 +281,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
         )
     validation: list[PlanItem] = []
     for op in ops:
-        req = [f for f in facts.body_fields(op.request_body) if f.required]
+        req = effectively_required(facts.body_fields(op.request_body))
         params = [p for p in op.parameters if p.required]
         if req or params:
             names = [p.name for p in params] + [f.path for f in req]
@@ -296,7 +297,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
         ok = success_responses(op)
         if ok:
             fields = body_fields(facts, ok[0])
-            req_out = [f.path for f in fields if f.required]
+            req_out = [f.path for f in effectively_required(fields)]
             body_src = ok[0].body.source if ok[0].body else ok[0].source
             validation.append(
                 PlanItem(

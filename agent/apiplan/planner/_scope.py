@@ -9,10 +9,12 @@ from ._common import (
     PlanInput,
     body_fields,
     claim,
+    effectively_required,
     error_responses,
     grounding,
     idempotency_for,
     is_idempotent_method,
+    plain,
     rate_limits_for,
     schemes_for,
     success_responses,
@@ -40,7 +42,7 @@ def _field_spec(f: SchemaField, location: str) -> FieldSpec:
 def _listed(fields: list[SchemaField]) -> tuple[list[SchemaField], int]:
     """Required fields (any depth) and the first optional top-level ones; the rest counted."""
     usable = [f for f in fields if f.marker != "truncated"]
-    required = [f for f in usable if f.required]
+    required = effectively_required(usable)
     optional = [f for f in usable if not f.required and "." not in f.path.replace("[].", "")]
     chosen = required + optional[:CONTRACT_FIELDS_LISTED]
     return chosen, len(usable) - len(chosen)
@@ -95,7 +97,11 @@ def auth_claim(inp: PlanInput, op: Operation) -> Claim:
 
 def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
     facts = inp.facts
-    purpose_text = op.summary or (op.description or "").split("\n")[0] or f"{op.method} {op.path}"
+    purpose_text = (
+        plain(op.summary)
+        or plain((op.description or "").split("\n")[0])
+        or f"{op.method} {op.path}"
+    )
     request: list[FieldSpec] = [
         FieldSpec(
             text=f"{p.name} ({p.location}): {p.type or 'type not stated'}"
