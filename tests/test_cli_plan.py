@@ -24,8 +24,15 @@ def test_plan_markdown_with_progress_on_stderr() -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for heading in ("## 1. Integration plan", "## 2. Request/response contract", "## 3. Error map",
-                    "## 4. Test cases", "## 5. Security notes", "## Open questions", "## Risk check"):  # fmt: skip
+    for heading in (
+        "## 1. Integration plan",
+        "## 2. Request/response contract",
+        "## 3. Error map",
+        "## 4. Test cases",
+        "## 5. Security notes",
+        "## Open questions",
+        "## Risk check",
+    ):
         assert heading in out
     assert "parcelbox-openapi.yaml#/paths/~1shipments/post:21" in out
     assert "phase scope" in result.stderr and "phase risk" in result.stderr

@@ -16,6 +16,7 @@ def plan(
     context: Sequence[str] = (),
     operations: Sequence[str] = (),
     deadline: float | None = None,
+    code: Sequence[str | PathLike[str]] = (),
     model: str = "offline",
     on_progress: Callable[[str], None] | None = None,
 ) -> Blueprint:
@@ -27,6 +28,7 @@ def plan(
         context: constraints and facts about the user's situation (deadline, volume, stack).
         operations: 'METHOD:/path' pins; when given, no ranking is done.
         deadline: total seconds one call may take, retries included.
+        code: existing client code; the plan speaks in its stack and the risk check covers it.
         model: 'offline' (default): the deterministic planner.
         on_progress: called with one line per phase, for long runs.
 
@@ -44,8 +46,25 @@ def plan(
     if deadline is not None and deadline <= 0:
         raise UsageError(f"--deadline {deadline}: must be a positive number of seconds")
     provider = resolve_provider(model)
-    facts = docs if isinstance(docs, Facts) else load_facts(list(docs))
+    if isinstance(docs, Facts):
+        facts = docs
+        if code:
+            from .sources._code import read_code
+
+            facts = facts.model_copy()
+            facts.code = facts.code + read_code(list(code)).files
+    else:
+        facts = load_facts(list(docs), code=list(code))
+    if not facts.operations:
+        raise UsageError("the documents define no operations to plan for")
     ctx = parse_context(goal, list(context))
     selection = select_operations(facts, goal, pins=list(operations))
-    inp = PlanInput(facts=facts, goal=goal.strip(), ctx=ctx, selection=selection, deadline=deadline)
+    inp = PlanInput(
+        facts=facts,
+        goal=goal.strip(),
+        ctx=ctx,
+        selection=selection,
+        deadline=deadline,
+        code_stack=facts.code_stack,
+    )
     return run_phases(inp, provider, on_progress=on_progress)

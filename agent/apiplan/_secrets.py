@@ -50,6 +50,10 @@ _EXTRA: list[tuple[str, str]] = [
     ("GitHub Token", r"\bgithub_pat_[A-Za-z0-9_]{40,}"),
     ("Slack Webhook", r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,}"),
     ("Mailgun API Key", r"\bkey-[0-9a-f]{32}\b"),
+    ("Slack Token", r"\bxox[abposr]-(?:\d+-)+[A-Za-z0-9]+"),
+]
+# Generic patterns run last, so that a provider format wins when both match.
+_GENERIC: list[tuple[str, str]] = [
     (
         "Authorization Value",
         r"(?i:authorization)[\"']?\s*[:=]\s*[\"']?(?:Bearer|Basic|Token|Bot|Key)\s+(?:token=)?"
@@ -70,6 +74,7 @@ _SECRET_GROUP = {
     "NPM tokens",
 }
 _NEEDS_ENTROPY = {"Secret-named Value", "Authorization Value"}
+_WORDY = re.compile(r"token|secret|key|test|example|sample|dummy|fake|demo|changeme|_123", re.I)
 _PLACEHOLDER = re.compile(
     r"^(?:x+|\*+|0+|1234.*|abcd.*|example.*|your.*|test.*|dummy.*|fake.*|sample.*|placeholder.*|"
     r".*(?:xxxx|XXXX|\.\.\.|<|>|\{|\}|\$).*)$",
@@ -130,7 +135,7 @@ def _detect_secrets_patterns() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _combined() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
-    pairs = _EXTRA + _detect_secrets_patterns()
+    pairs = _EXTRA + _detect_secrets_patterns() + _GENERIC
     compiled = [(kind, re.compile(p)) for kind, p in pairs]
     union = re.compile("|".join(f"(?:{p})" for _, p in pairs))
     return union, compiled
@@ -160,10 +165,12 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
             value = inner.group(0)
             if kind in _SECRET_GROUP and inner.lastindex:
                 value = inner.group(inner.lastindex) or value
-            if kind in _NEEDS_ENTROPY and (entropy(value) < 3.0 or _PLACEHOLDER.match(value)):
-                continue
-            if _PLACEHOLDER.match(value) and kind not in ("Private Key",):
-                continue
+            if kind != "Private Key":
+                # Documentation examples: 'ACaaaa…', 'chatkit_token_123', '<your-key>'.
+                if entropy(value) < 3.0 or _PLACEHOLDER.match(value):
+                    continue
+                if kind in _NEEDS_ENTROPY and _WORDY.search(value):
+                    continue
             if line_starts is None:
                 line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
             line = bisect.bisect_right(line_starts, m.start())

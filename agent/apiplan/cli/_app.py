@@ -91,12 +91,16 @@ def facts(
     max_fields: Annotated[
         int, typer.Option(help="Fields kept per body.", min=1, max=100_000)
     ] = 400,
+    code: Annotated[
+        list[Path] | None,
+        typer.Option("--code", help="Existing client code to read as well. Repeatable."),
+    ] = None,
 ) -> None:
     """Read API documents and print their facts, each with its source (document, pointer, line)."""
     from ..render import facts_to_markdown, to_json
     from ..sources import load_facts
 
-    result = load_facts(docs, max_depth=max_depth, max_fields=max_fields)
+    result = load_facts(docs, code=code or [], max_depth=max_depth, max_fields=max_fields)
     for w in result.warnings:
         where = f" ({w.source.cite()})" if w.source else ""
         typer.echo(f"warning: {w.message}{where}", err=True)
@@ -133,6 +137,10 @@ def plan(
         float | None,
         typer.Option("--deadline", help="Seconds one call may take, retries included."),
     ] = None,
+    code: Annotated[
+        list[Path] | None,
+        typer.Option("--code", help="Existing client code (Python, JS/TS, shell). Repeatable."),
+    ] = None,
     model: Annotated[str, typer.Option("--model", "-m", help="'offline' (default).")] = "offline",
     format: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.")
@@ -155,6 +163,7 @@ def plan(
         context=context or [],
         operations=operation or [],
         deadline=deadline,
+        code=code or [],
         model=model,
         on_progress=progress,
     )
@@ -191,6 +200,86 @@ def schema(
         return
     for path in write_schema_files(directory):
         typer.echo(f"wrote {path}", err=True)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class Severity(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+CodeOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--code", help="Existing client code to read (Python, JS/TS, shell). Repeatable."),
+]
+
+
+@app.command()
+def check(
+    docs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="API documents (may be omitted when only code is checked).", show_default=False
+        ),
+    ] = None,
+    code: CodeOpt = None,
+    blueprint: Annotated[
+        Path | None,
+        typer.Option(
+            "--blueprint", help="A blueprint JSON (from `apiplan plan -f json`) to validate."
+        ),
+    ] = None,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.text,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")
+    ] = Severity.high,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Risk check: undocumented names, timeouts, secrets, retries, silent failures, schema drift."""
+    from ..exceptions import UsageError
+    from ..render import findings_to_json, findings_to_sarif, findings_to_text
+    from ..sources import load_facts
+    from ..validators import check as run_check
+
+    if not docs and not code and blueprint is None:
+        raise UsageError("nothing to check: give documents, --code files or --blueprint")
+    if blueprint is not None and not docs:
+        raise UsageError("--blueprint needs the documents it was planned from")
+    facts = load_facts(docs or [], code=code or [])
+    bp = None
+    if blueprint is not None:
+        from pydantic import ValidationError
+
+        from ..schemas import Blueprint
+
+        try:
+            bp = Blueprint.model_validate_json(blueprint.read_bytes())
+        except FileNotFoundError:
+            raise UsageError(f"{blueprint}: no such file") from None
+        except ValidationError as exc:
+            raise UsageError(
+                f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
+            ) from None
+    risk = run_check(facts, blueprint=bp, docs=bool(docs))
+    render = {
+        CheckFormat.text: findings_to_text,
+        CheckFormat.json: findings_to_json,
+        CheckFormat.sarif: findings_to_sarif,
+    }
+    _emit(render[format](risk), output, force)
+    order = ["high", "medium", "low"]
+    threshold = order.index(fail_on.value)
+    if any(order.index(f.severity) <= threshold for f in risk.findings):
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def main() -> None:

@@ -413,6 +413,24 @@ def security_notes(inp: PlanInput, plan: WorkingPlan) -> list[Claim]:
             assume="standard redaction; the docs name no further secret",
         )
     )
+    for f in facts.code:
+        for sec in f.secrets:
+            notes.append(
+                claim(
+                    f"Your code hard-codes a {sec.kind}"
+                    + (f" in `{sec.name}`" if sec.name else "")
+                    + f" ({sec.masked}) at {f.path}:{sec.source.line}: move it to the secret store and rotate it.",
+                    sec.source,
+                )
+            )
+        for log in f.logs:
+            if {"token", "headers"} & set(log.carries):
+                notes.append(
+                    claim(
+                        f"Your code logs {', '.join(log.carries)} at {f.path}:{log.source.line}: route it through the redaction list.",
+                        log.source,
+                    )
+                )
     http = [s for s in facts.servers if s.url.startswith("http://")]
     if http:
         notes.append(

@@ -2,6 +2,14 @@
 
 from ._blueprint_md import blueprint_to_markdown
 from ._facts_md import facts_to_markdown
+from ._findings import findings_to_json, findings_to_sarif, findings_to_text
 from ._json import to_json
 
-__all__ = ["blueprint_to_markdown", "facts_to_markdown", "to_json"]
+__all__ = [
+    "blueprint_to_markdown",
+    "facts_to_markdown",
+    "findings_to_json",
+    "findings_to_sarif",
+    "findings_to_text",
+    "to_json",
+]

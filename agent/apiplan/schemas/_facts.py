@@ -11,35 +11,14 @@ from typing import Literal
 from pydantic import Field
 
 from ._base import StrictModel
+from ._code import CodeFile
+from ._source import Source
 
 DocFormat = Literal[
     "openapi-json", "openapi-yaml", "markdown", "mdx", "rst", "html", "python", "text"
 ]
 ParamLocation = Literal["path", "query", "header", "cookie"]
 FieldMarker = Literal["cycle", "truncated", "recursive", "depth-limit"]
-
-
-class Source(StrictModel):
-    """Where a fact comes from."""
-
-    document: str = Field(description="Path of the document as the user gave it.")
-    pointer: str | None = Field(
-        default=None,
-        description="RFC 6901 JSON pointer into the original, unresolved document.",
-    )
-    line: int | None = Field(default=None, description="1-based line in the document, when known.")
-    text: str | None = Field(
-        default=None, description="The quoted span of text the fact was read from (prose docs)."
-    )
-
-    def cite(self) -> str:
-        """A short citation such as ``spec.yaml#/paths/~1pets/get:12``."""
-        out = self.document
-        if self.pointer is not None:
-            out += "#" + self.pointer
-        if self.line is not None:
-            out += f":{self.line}"
-        return out
 
 
 class DocumentInfo(StrictModel):
@@ -313,7 +292,20 @@ class Facts(StrictModel):
     retry_guidance: list[RetryGuidance] = Field(
         default_factory=list, description="Documented advice on what to retry."
     )
+    code: list[CodeFile] = Field(
+        default_factory=list, description="Existing client code: observations with lines."
+    )
     warnings: list[FactWarning] = Field(default_factory=list, description="Reading problems.")
+
+    @property
+    def code_stack(self) -> str | None:
+        """The HTTP library the given code uses most, if any."""
+        counts: dict[str, int] = {}
+        for f in self.code:
+            for c in f.calls:
+                if c.library not in ("curl", "fetch", "axios"):
+                    counts[c.library] = counts.get(c.library, 0) + 1
+        return max(counts, key=lambda k: counts[k]) if counts else None
 
     def operation(self, key: str) -> Operation | None:
         """The operation with this 'METHOD /path' key, if any."""

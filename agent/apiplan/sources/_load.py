@@ -38,21 +38,24 @@ def merge_facts(parts: Sequence[Facts]) -> Facts:
 def load_facts(
     docs: Sequence[str | PathLike[str]],
     *,
+    code: Sequence[str | PathLike[str]] = (),
     max_depth: int = FLATTEN_MAX_DEPTH,
     max_fields: int = FLATTEN_MAX_FIELDS,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Facts:
     """Read API documents and return their facts, each citing its source.
 
-    Relative ``$ref`` files are read only inside the folder of the first document.
+    Relative ``$ref`` files are read only inside the folder of the first document. ``code``
+    files (Python, JavaScript/TypeScript, shell) are read for observations: calls, timeouts,
+    retries, error handling, logging and hard-coded credentials.
 
     Raises:
         DocumentError: a document cannot be read or is not a supported API description.
         UsageError: no documents were given.
     """
-    if not docs:
+    if not docs and not code:
         raise UsageError("no documents given")
-    parts: list[Facts] = []
+    parts: list[Facts] = [] if docs else [Facts()]
     workspace: Workspace | None = None
     for given in docs:
         display = str(given)
@@ -61,5 +64,9 @@ def load_facts(
             workspace = Workspace(doc)
         parts.append(extract_openapi(workspace, doc, max_depth=max_depth, max_fields=max_fields))
     facts = merge_facts(parts)
+    if code:
+        from ._code import read_code
+
+        facts.code = read_code(list(code)).files
     facts.generator = f"apiplan {__version__}"
     return facts

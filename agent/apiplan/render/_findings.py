@@ -1,0 +1,112 @@
+"""Findings as text (grouped when many), JSON, and SARIF 2.1.0 for GitHub code scanning."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .._version import __version__
+from ..schemas import Finding, RiskCheck
+
+_RULE_HELP = {
+    "undocumented-field": "Everything a blueprint names must be in the API documents or be labelled an assumption.",
+    "missing-timeout": "Every outbound call needs connect and read timeouts and a total deadline.",
+    "secret-exposure": "No credential may appear in code, documents, logs or outputs.",
+    "unbounded-retry": "Retries need an attempt cap, a deadline, a Retry-After ceiling, and must be safe to repeat.",
+    "silent-failure": "Every failure must be handled visibly: no swallowed exceptions or unchecked statuses.",
+    "schema-drift": "Responses must be validated; unknown and missing fields must be logged, counted or raised.",
+}
+_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+GROUP_ABOVE = 30
+
+
+def findings_to_text(risk: RiskCheck) -> str:
+    """One line per finding; above 30 findings, grouped by rule with the first few shown."""
+    if not risk.findings:
+        return f"no findings ({len(risk.rules_run)} rules run)\n"
+    lines: list[str] = []
+    counts = {
+        s: sum(1 for f in risk.findings if f.severity == s) for s in ("high", "medium", "low")
+    }
+    summary = f"{len(risk.findings)} findings: {counts['high']} high, {counts['medium']} medium, {counts['low']} low"
+    if len(risk.findings) <= GROUP_ABOVE:
+        lines += [_line(f) for f in risk.findings]
+    else:
+        by_rule: dict[str, list[Finding]] = {}
+        for f in risk.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        for rule, items in by_rule.items():
+            lines.append(f"{rule}: {len(items)} findings")
+            lines += ["  " + _line(f) for f in items[:5]]
+            if len(items) > 5:
+                lines.append(f"  … {len(items) - 5} more (use --format json for all)")
+    return "\n".join([*lines, summary]) + "\n"
+
+
+def _line(f: Finding) -> str:
+    return f"{f.location}: {f.severity} [{f.rule}] {f.message} — fix: {f.fix}"
+
+
+def findings_to_json(risk: RiskCheck) -> str:
+    return risk.model_dump_json(indent=2) + "\n"
+
+
+def _location(f: Finding) -> tuple[str, int]:
+    for e in f.evidence:
+        if e.line:
+            return e.document, e.line
+    m = re.match(r"^(.*?):(\d+)$", f.location)
+    if m:
+        return m.group(1), int(m.group(2))
+    return f.location.split("#")[0] or "blueprint", 1
+
+
+def findings_to_sarif(risk: RiskCheck) -> str:
+    rules = [
+        {
+            "id": rule,
+            "name": "".join(w.title() for w in rule.split("-")),
+            "shortDescription": {"text": _RULE_HELP[rule]},
+            "fullDescription": {"text": _RULE_HELP[rule]},
+            "help": {"text": _RULE_HELP[rule]},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for rule in risk.rules_run
+    ]
+    results = []
+    for f in risk.findings:
+        uri, line = _location(f)
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": risk.rules_run.index(f.rule) if f.rule in risk.rules_run else 0,
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{f.message}. Fix: {f.fix}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri.removeprefix("./")},
+                            "region": {"startLine": max(1, line)},
+                        }
+                    }
+                ],
+            }
+        )
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "apiplan",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/apiplan/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"

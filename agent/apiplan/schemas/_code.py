@@ -1,0 +1,116 @@
+"""Facts read from existing client code: observations with lines, not verdicts.
+
+The risk check (validators) turns them into findings; the planner uses them to speak in the
+code's own stack.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import StrictModel
+from ._source import Source
+
+
+class HttpCall(StrictModel):
+    """One outbound HTTP call in the code."""
+
+    library: str = Field(
+        description="requests, httpx, aiohttp, urllib3, urllib, fetch, axios, curl."
+    )
+    method: str | None = Field(default=None, description="HTTP method, when it can be read.")
+    url: str | None = Field(
+        default=None, description="Literal URL or pattern (f-string parts as {..})."
+    )
+    timeout: Literal["set", "none", "missing", "client", "parameter"] = Field(
+        description="set: a value is passed; none: timeout=None; missing: no timeout; client: the "
+        "client/session has one; parameter: passed through from a caller that may give None."
+    )
+    timeout_value: str | None = Field(
+        default=None, description="The timeout expression as written."
+    )
+    status_checked: bool = Field(
+        description="Status code or raise_for_status checked after the call."
+    )
+    json_unchecked: bool = Field(
+        default=False, description="`.json()` used on the response before any status check."
+    )
+    in_function: str | None = Field(default=None, description="Enclosing function.")
+    source: Source = Field(description="File and line of the call.")
+
+
+class RetryMechanism(StrictModel):
+    """A retry loop or retry configuration."""
+
+    kind: Literal["loop", "urllib3-retry", "tenacity", "backoff", "client-option"] = Field(
+        description="How retries are made."
+    )
+    capped: bool = Field(description="Whether the number of attempts is bounded.")
+    cap: str | None = Field(default=None, description="The bound as written, if any.")
+    deadline: bool = Field(default=False, description="Whether a total time bound is checked.")
+    honours_retry_after: bool = Field(default=False, description="Reads Retry-After / retry_after.")
+    retry_after_ceiling: bool = Field(default=False, description="Caps the wait it reads.")
+    statuses: list[str] = Field(default_factory=list, description="Statuses it retries, if read.")
+    methods_checked: bool = Field(
+        default=False, description="Whether it restricts retries by method (idempotency)."
+    )
+    source: Source = Field(description="File and line.")
+
+
+class ErrorHandler(StrictModel):
+    """An except clause around HTTP work."""
+
+    swallowed: bool = Field(description="The exception is neither raised nor returned/logged.")
+    bare: bool = Field(description="A bare `except:` or `except Exception` with pass.")
+    source: Source = Field(description="File and line.")
+
+
+class LogStatement(StrictModel):
+    """A print or log call that may carry sensitive data."""
+
+    call: str = Field(description="print, logger.info, ...")
+    carries: list[str] = Field(description="What it logs: headers, body, token, url, ...")
+    source: Source = Field(description="File and line.")
+
+
+class SecretEvidence(StrictModel):
+    """A credential-shaped value found in a document or code (the value itself is never kept)."""
+
+    kind: str = Field(description="Detector that matched (AWS Access Key, Stripe Key, ...).")
+    masked: str = Field(description="Masked value: a prefix and the length only.")
+    name: str | None = Field(default=None, description="Variable or field it is assigned to.")
+    source: Source = Field(description="File and line.")
+
+
+class CodeFile(StrictModel):
+    """What one code file does over HTTP."""
+
+    path: str = Field(description="Path as given.")
+    language: Literal["python", "javascript", "typescript", "shell", "other"] = Field(
+        description="Detected language."
+    )
+    sha256: str = Field(description="SHA-256 of the bytes read.")
+    libraries: list[str] = Field(default_factory=list, description="HTTP libraries imported.")
+    calls: list[HttpCall] = Field(default_factory=list, description="Outbound calls.")
+    retries: list[RetryMechanism] = Field(default_factory=list, description="Retry mechanisms.")
+    handlers: list[ErrorHandler] = Field(default_factory=list, description="Except clauses.")
+    logs: list[LogStatement] = Field(default_factory=list, description="Risky log/print calls.")
+    secrets: list[SecretEvidence] = Field(default_factory=list, description="Hard-coded secrets.")
+    warnings: list[str] = Field(default_factory=list, description="What could not be read.")
+
+
+class CodeFacts(StrictModel):
+    """Existing client code, as observations with lines."""
+
+    files: list[CodeFile] = Field(default_factory=list, description="Files read.")
+
+    @property
+    def stack(self) -> str | None:
+        """The HTTP library the code uses most, if any."""
+        counts: dict[str, int] = {}
+        for f in self.files:
+            for c in f.calls:
+                counts[c.library] = counts.get(c.library, 0) + 1
+        return max(counts, key=lambda k: counts[k]) if counts else None

@@ -1,0 +1,164 @@
+"""Existing client code: what a careful reviewer finds in the five corpus files, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import apiplan
+from apiplan.sources._code import read_code
+from apiplan.validators import check
+
+from .conftest import corpus
+from .test_cli_facts import run
+
+
+def findings(name: str) -> list[tuple[str, str, int]]:
+    facts = apiplan.load_facts([], code=[corpus("code", name)])
+    return [(f.rule, f.severity, f.evidence[0].line) for f in check(facts, docs=False).findings]
+
+
+def test_pagerduty_trigger_no_timeout_unchecked_json() -> None:
+    got = findings("pagerduty-events-v2-trigger.py")
+    assert ("missing-timeout", "high", 28) in got
+    assert ("silent-failure", "medium", 28) in got
+    assert not any(rule == "unbounded-retry" for rule, _, _ in got)
+    # ROUTING_KEY = "" is an empty placeholder, not a hard-coded key.
+    assert not any(rule == "secret-exposure" and sev == "high" for rule, sev, _ in got)
+
+
+def test_pagerduty_rest_no_timeout_and_hard_coded_key() -> None:
+    got = findings("pagerduty-rest-list-incidents.py")
+    assert ("missing-timeout", "high", 68) in got
+    assert ("secret-exposure", "high", 31) in got
+
+
+def test_discord_uncapped_429_loop() -> None:
+    got = findings("discord-webhook.py")
+    assert ("unbounded-retry", "high", 425) in got
+    assert ("unbounded-retry", "medium", 425) in got  # sleeps retry_after with no ceiling
+    assert ("missing-timeout", "medium", 401) in got  # timeout defaults to None via kwargs.get
+    assert not any(sev == "high" and rule == "missing-timeout" for rule, sev, _ in got)
+
+
+def test_twilio_optional_timeout() -> None:
+    got = findings("twilio-http-client.py")
+    assert got == [("missing-timeout", "medium", 106)]
+
+
+def test_notion_passes_retry_and_timeout_rules() -> None:
+    got = findings("notion-client.py")
+    assert not any(
+        rule in ("unbounded-retry", "missing-timeout", "silent-failure") for rule, _, _ in got
+    )
+    code = read_code([corpus("code", "notion-client.py")]).files[0]
+    loop = code.retries[0]
+    assert (
+        loop.capped
+        and loop.honours_retry_after
+        and loop.retry_after_ceiling
+        and loop.methods_checked
+    )
+    assert {c.timeout for c in code.calls} == {"client"}
+
+
+SEEDED = {
+    "no_timeout": (
+        "import requests\nr = requests.get('https://x.example/a')\nr.raise_for_status()\n",
+        "missing-timeout",
+    ),
+    "timeout_none": (
+        "import httpx\nr = httpx.get('https://x.example/a', timeout=None)\nr.raise_for_status()\n",
+        "missing-timeout",
+    ),
+    "except_pass": (
+        "import requests\ntry:\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\nexcept Exception:\n    pass\n",
+        "silent-failure",
+    ),
+    "uncapped_loop": (
+        "import time, requests\nr = requests.get('https://x.example', timeout=5)\nwhile r.status_code == 429:\n"
+        "    time.sleep(1)\n    r = requests.get('https://x.example', timeout=5)\n",
+        "unbounded-retry",
+    ),
+    "key_in_code": (
+        "import requests\nAPI_KEY = 'q8Zr4Lm2Xv9Tb6Wn'\nr = requests.get('https://x.example', timeout=5)\nr.raise_for_status()\n",
+        "secret-exposure",
+    ),
+    "logs_token": (
+        "import logging, requests\nlog = logging.getLogger()\ndef f(token):\n    r = requests.get('https://x.example', timeout=5)\n"
+        "    r.raise_for_status()\n    log.info('using %s', token)\n",
+        "secret-exposure",
+    ),
+}
+CLEAN = {
+    "no_timeout": "import requests\nr = requests.get('https://x.example/a', timeout=(3, 10))\nr.raise_for_status()\n",
+    "timeout_none": "import httpx\nr = httpx.get('https://x.example/a', timeout=5)\nr.raise_for_status()\n",
+    "except_pass": "import requests, logging\ntry:\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\nexcept requests.HTTPError:\n    logging.exception('failed')\n    raise\n",
+    "uncapped_loop": "import time, requests\nfor attempt in range(3):\n    r = requests.get('https://x.example', timeout=5)\n    if r.status_code != 429:\n        break\n    time.sleep(1)\n",
+    "key_in_code": "import os, requests\nAPI_KEY = os.environ['API_KEY']\nr = requests.get('https://x.example', timeout=5)\nr.raise_for_status()\n",
+    "logs_token": "import logging, requests\nlog = logging.getLogger()\ndef f(token):\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\n    log.info('sent')\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED))
+def test_seeded_defect_is_caught_and_clean_twin_is_not(tmp_path: Path, name: str) -> None:
+    bad_src, rule = SEEDED[name]
+    bad, good = tmp_path / "bad.py", tmp_path / "good.py"
+    bad.write_text(bad_src)
+    good.write_text(CLEAN[name])
+    bad_rules = {f.rule for f in check(apiplan.load_facts([], code=[bad]), docs=False).findings}
+    good_rules = {f.rule for f in check(apiplan.load_facts([], code=[good]), docs=False).findings}
+    assert rule in bad_rules
+    assert rule not in good_rules
+
+
+def test_js_and_curl_scans(tmp_path: Path) -> None:
+    js = tmp_path / "client.ts"
+    js.write_text(
+        "const r = await fetch('https://api.example.com/v1/x', { method: 'POST' });\n"
+        "const s = await axios.get('https://api.example.com/v1/y', { timeout: 5000 });\n"
+    )
+    sh = tmp_path / "call.sh"
+    sh.write_text(
+        "curl -X POST https://api.example.com/v1/z \\\n  -H 'Content-Type: application/json'\n"
+    )
+    files = read_code([js, sh]).files
+    assert [(c.library, c.timeout) for c in files[0].calls] == [
+        ("fetch", "missing"),
+        ("axios", "set"),
+    ]
+    assert [(c.library, c.method, c.url, c.timeout) for c in files[1].calls] == [
+        ("curl", "POST", "https://api.example.com/v1/z", "missing")
+    ]
+
+
+def test_invalid_python_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.py"
+    bad.write_text("def f(:\n")
+    code = read_code([bad]).files[0]
+    assert code.warnings and "not valid Python" in code.warnings[0]
+
+
+def test_check_cli_exit_codes_and_sarif(tmp_path: Path) -> None:
+    import json
+
+    r = run("check", "--code", corpus("code", "pagerduty-events-v2-trigger.py"))
+    assert r.returncode == 1 and "missing-timeout" in r.stdout
+    r = run("check", "--code", corpus("code", "notion-client.py"))
+    assert r.returncode == 0
+    r = run("check", "--code", corpus("code", "notion-client.py"), "--fail-on", "low")
+    assert r.returncode == 1
+    r = run("check", "--code", corpus("code", "discord-webhook.py"), "-f", "sarif")
+    sarif = json.loads(r.stdout)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    rule_ids = {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert all(res["ruleId"] in rule_ids for res in results)
+    loc = results[0]["locations"][0]["physicalLocation"]
+    assert (
+        loc["artifactLocation"]["uri"].endswith("discord-webhook.py")
+        and loc["region"]["startLine"] >= 1
+    )
+    assert run("check").returncode == 2
+    assert run("check", "--code", tmp_path / "missing.py").returncode == 2

@@ -1,0 +1,115 @@
+"""Secrets: 15+ kinds planted in docs, code and examples are found, and never appear unmasked in
+anything apiplan prints or writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apiplan._secrets import find_secrets, mask, redact
+
+from .conftest import EXAMPLES
+
+# Invented values in each provider's documented format (none is a real credential).
+PLANTED = {
+    "AWS Access Key": "AKIAQWERTYUIOPASDF12",
+    "Stripe Key": "sk_live_9aZ8bY7cX6dW5eV4fU3gT2hS",
+    "GitHub Token": "ghp_Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa",
+    "GitLab Token": "glpat-Zx9Yw8Vu7Ts6Rq5Po4Nm3",
+    "Slack Token": "xoxb-918273645501-928374650192-QwErTyUiOpAsDfGhJkLzXcVb",
+    "Slack Webhook": "https://hooks.slack.com/services/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",
+    "OpenAI API Key": "sk-proj-Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7",
+    "Anthropic API Key": "sk-ant-api03-Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7",
+    "Twilio API Key": "SK3f9a0b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+    "SendGrid API Key": "SG.Qw3Er5Ty7Ui9Op1As3Df5G.Gh7Jk9Lz1Xc3Vb5Nm7Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9",
+    "Google API Key": "AIzaSyQw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3",
+    "npm Token": "npm_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5",
+    "PyPI Token": "pypi-AgEIcHlwaS5vcmc"
+    + "Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7",
+    "JSON Web Token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhcGlwbGFuLXRlc3QifQ.Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9",
+    "Private Key": "-----BEGIN RSA PRIVATE KEY-----",
+    "Basic Auth URL": "https://svc:Qw3Er5Ty7Ui9@api.example.com/v1",
+    "Authorization Value": "Authorization: Bearer Qw3Er5Ty7Ui9Op1As3Df5Gh7",
+    "Secret-named Value": 'client_secret: "Zq8Wx7Ec6Rv5Tb4Yn3Um2"',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_each_kind_is_found_and_redacted(kind: str) -> None:
+    value = PLANTED[kind]
+    text = f"line one\nexample: {value}\n"
+    hits = list(find_secrets(text))
+    assert hits, kind
+    assert hits[0].line == 2
+    cleaned = redact(text)
+    assert "[redacted:" in cleaned
+    secret_core = value.split(":", 1)[-1].strip().strip('"')[-12:]
+    if kind == "Basic Auth URL":
+        secret_core = "Qw3Er5Ty7Ui9"
+    if kind != "Private Key":
+        assert secret_core not in cleaned
+
+
+def test_placeholders_are_not_secrets() -> None:
+    for text in (
+        "Authorization: Bearer <your-token>",
+        'api_key: "YOUR_API_KEY_HERE"',
+        "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        'client_secret: "chatkit_token_123"',
+        "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+    ):
+        assert list(find_secrets(text)) == [], text
+
+
+def test_mask_never_shows_the_value() -> None:
+    assert mask("sk_live_9aZ8bY7cX6dW5eV4fU3gT2hS") == "sk_l…(32 chars)"
+    assert "9aZ8" not in mask("sk_live_9aZ8bY7cX6dW5eV4fU3gT2hS")
+
+
+def _plant(tmp_path: Path) -> tuple[Path, Path]:
+    spec = (EXAMPLES / "parcelbox-openapi.yaml").read_text()
+    examples = "\n".join(f"    # {k}: {v}" for k, v in PLANTED.items())
+    spec = spec.replace("openapi: 3.0.3", "openapi: 3.0.3\n# planted for the test:\n" + examples, 1)
+    doc = tmp_path / "swagger-planted.yaml"  # a 'swagger' path must not be skipped
+    doc.write_text(spec)
+    code = tmp_path / "client.py"
+    code.write_text(
+        "import logging, requests\nlog = logging.getLogger(__name__)\n"
+        + "\n".join(f"KEY_{i} = {v!r}" for i, v in enumerate(PLANTED.values()))
+        + "\n\ndef send(token):\n    r = requests.post('https://api.parcelbox.example/v1/shipments', headers={'Authorization': token})\n"
+        "    log.info('sent with %s', token)\n    return r\n"
+    )
+    return doc, code
+
+
+def test_planted_secrets_never_leave_unmasked(tmp_path: Path) -> None:
+    doc, code = _plant(tmp_path)
+    outputs: list[str] = []
+    for args in (
+        ["check", str(doc), "--code", str(code)],
+        ["check", str(doc), "--code", str(code), "-f", "json"],
+        ["check", str(doc), "--code", str(code), "-f", "sarif"],
+        ["facts", str(doc), "--code", str(code)],
+        ["plan", str(doc), "--code", str(code), "--goal", "create a shipment"],
+        ["plan", str(doc), "--code", str(code), "--goal", "create a shipment", "-f", "json"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "apiplan", *args], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode in (0, 1), (args, result.stderr)
+        assert result.stdout, args
+        outputs += [result.stdout, result.stderr]
+    joined = "\n".join(outputs)
+    for kind, value in PLANTED.items():
+        core = value.split(":", 1)[-1].strip().strip('"')
+        core = core.split("@")[0].rsplit(":", 1)[-1] if kind == "Basic Auth URL" else core
+        if kind == "Private Key":
+            continue
+        assert core[-10:] not in joined, f"{kind} leaked"
+    check = json.loads(outputs[2])
+    kinds = {f["message"] for f in check["findings"] if f["rule"] == "secret-exposure"}
+    assert len(kinds) >= 15
