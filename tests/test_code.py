@@ -63,50 +63,14 @@ def test_notion_passes_retry_and_timeout_rules() -> None:
     assert {c.timeout for c in code.calls} == {"client"}
 
 
-SEEDED = {
-    "no_timeout": (
-        "import requests\nr = requests.get('https://x.example/a')\nr.raise_for_status()\n",
-        "missing-timeout",
-    ),
-    "timeout_none": (
-        "import httpx\nr = httpx.get('https://x.example/a', timeout=None)\nr.raise_for_status()\n",
-        "missing-timeout",
-    ),
-    "except_pass": (
-        "import requests\ntry:\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\nexcept Exception:\n    pass\n",
-        "silent-failure",
-    ),
-    "uncapped_loop": (
-        "import time, requests\nr = requests.get('https://x.example', timeout=5)\nwhile r.status_code == 429:\n"
-        "    time.sleep(1)\n    r = requests.get('https://x.example', timeout=5)\n",
-        "unbounded-retry",
-    ),
-    "key_in_code": (
-        "import requests\nAPI_KEY = 'q8Zr4Lm2Xv9Tb6Wn'\nr = requests.get('https://x.example', timeout=5)\nr.raise_for_status()\n",
-        "secret-exposure",
-    ),
-    "logs_token": (
-        "import logging, requests\nlog = logging.getLogger()\ndef f(token):\n    r = requests.get('https://x.example', timeout=5)\n"
-        "    r.raise_for_status()\n    log.info('using %s', token)\n",
-        "secret-exposure",
-    ),
-}
-CLEAN = {
-    "no_timeout": "import requests\nr = requests.get('https://x.example/a', timeout=(3, 10))\nr.raise_for_status()\n",
-    "timeout_none": "import httpx\nr = httpx.get('https://x.example/a', timeout=5)\nr.raise_for_status()\n",
-    "except_pass": "import requests, logging\ntry:\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\nexcept requests.HTTPError:\n    logging.exception('failed')\n    raise\n",
-    "uncapped_loop": "import time, requests\nfor attempt in range(3):\n    r = requests.get('https://x.example', timeout=5)\n    if r.status_code != 429:\n        break\n    time.sleep(1)\n",
-    "key_in_code": "import os, requests\nAPI_KEY = os.environ['API_KEY']\nr = requests.get('https://x.example', timeout=5)\nr.raise_for_status()\n",
-    "logs_token": "import logging, requests\nlog = logging.getLogger()\ndef f(token):\n    r = requests.get('https://x.example', timeout=5)\n    r.raise_for_status()\n    log.info('sent')\n",
-}
+SEEDED_DIR = Path(__file__).resolve().parent.parent / "evals" / "seeded" / "code"
+SEEDED = sorted(p.name.removesuffix("__bad.py") for p in SEEDED_DIR.glob("*__bad.py"))
 
 
-@pytest.mark.parametrize("name", sorted(SEEDED))
-def test_seeded_defect_is_caught_and_clean_twin_is_not(tmp_path: Path, name: str) -> None:
-    bad_src, rule = SEEDED[name]
-    bad, good = tmp_path / "bad.py", tmp_path / "good.py"
-    bad.write_text(bad_src)
-    good.write_text(CLEAN[name])
+@pytest.mark.parametrize("stem", SEEDED)
+def test_seeded_defect_is_caught_and_clean_twin_is_not(stem: str) -> None:
+    rule = stem.split("__")[0]
+    bad, good = SEEDED_DIR / f"{stem}__bad.py", SEEDED_DIR / f"{stem}__good.py"
     bad_rules = {f.rule for f in check(apiplan.load_facts([], code=[bad]), docs=False).findings}
     good_rules = {f.rule for f in check(apiplan.load_facts([], code=[good]), docs=False).findings}
     assert rule in bad_rules

@@ -282,6 +282,52 @@ def check(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command()
+def diff(
+    old: Annotated[
+        Path,
+        typer.Argument(help="The spec version you integrate against today.", show_default=False),
+    ],
+    new: Annotated[Path, typer.Argument(help="The new spec version.", show_default=False)],
+    goal: Annotated[
+        str | None, typer.Option("--goal", "-g", help="Select operations by goal (as in plan).")
+    ] = None,
+    operation: Annotated[
+        list[str] | None, typer.Option("--operation", help="METHOD:PATH to compare (repeatable).")
+    ] = None,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.text,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")
+    ] = Severity.high,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Changes between two spec versions that break the selected operations (all, if none given)."""
+    from ..planner import select_operations
+    from ..render import findings_to_json, findings_to_sarif, findings_to_text
+    from ..sources import load_facts
+    from ..validators import diff_operations
+
+    before = load_facts([old])
+    after = load_facts([new])
+    if operation or goal:
+        keys = [c.key for c in select_operations(before, goal or "", pins=operation or [])]
+    else:
+        keys = [op.key for op in before.operations]
+    risk = diff_operations(before, after, keys)
+    render = {
+        CheckFormat.text: findings_to_text,
+        CheckFormat.json: findings_to_json,
+        CheckFormat.sarif: findings_to_sarif,
+    }
+    _emit(render[format](risk), output, force)
+    order = ["high", "medium", "low"]
+    if any(order.index(f.severity) <= order.index(fail_on.value) for f in risk.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 def main() -> None:
     """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
     try:

@@ -422,9 +422,19 @@ class _PyAnalyzer:
             "is_client_error",
             "is_server_error",
         )
+        # A response variable assigned again in a loop (`while r.status_code == 429: r = ...`) is
+        # checked by the loop's test, which stands above the later assignment.
+        reassigned = (
+            sum(
+                1
+                for n in scope_nodes
+                if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == target
+            )
+            > 1
+        )
         for n in scope_nodes:
             line = getattr(n, "lineno", 0)
-            if line < call.lineno:
+            if line < call.lineno and not reassigned:
                 continue
             hit = False
             if (

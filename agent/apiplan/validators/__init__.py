@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..schemas import Blueprint, Facts, Finding, RiskCheck
 from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
+from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
 from ._drift import check_plan_schema_drift
 from ._known import Known
@@ -74,4 +75,12 @@ def check_blueprint(
     return RiskCheck(rules_run=list(RULES), findings=_sorted(findings))
 
 
-__all__ = ["RULES", "Known", "check", "check_blueprint", "check_code", "check_docs"]
+__all__ = [
+    "RULES",
+    "Known",
+    "check",
+    "check_blueprint",
+    "check_code",
+    "check_docs",
+    "diff_operations",
+]
