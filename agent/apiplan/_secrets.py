@@ -10,6 +10,7 @@ high-entropy values) are added here.
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -195,3 +196,68 @@ def redact(text: str) -> str:
         last = vstart + len(h.value)
     out.append(text[last:])
     return "".join(out)
+
+
+_B64_RUN = re.compile(r"(?:[A-Za-z0-9+/]|%2[bBfF]|%3[dD]){40,}={0,2}")
+_SECRET_KEY_NAME = re.compile(r"api[_-]?key|secret|token|passw|auth|credential|private", re.I)
+
+
+def _decode(blob: str) -> str | None:
+    import base64
+    from urllib.parse import unquote
+
+    raw = unquote(blob)
+    try:
+        data = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=False)
+        text = data.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    return text if text and printable / len(text) > 0.95 else None
+
+
+def find_encoded_secrets(text: str, *, depth: int = 2) -> Iterator[SecretHit]:
+    """Credentials hidden in base64 blobs (a Postman environment in a page's HTML, say).
+
+    The decoded text is scanned like any other; JSON key/value lists (Postman's format) are read
+    for secret-named keys; a decoded value may itself be base64 ('api:<key>' basic credentials).
+    """
+    line_starts: list[int] | None = None
+    for m in _B64_RUN.finditer(text):
+        decoded = _decode(m.group(0))
+        if decoded is None:
+            continue
+        if line_starts is None:
+            line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        line = bisect.bisect_right(line_starts, m.start())
+        found: list[tuple[str, str]] = [(h.kind, h.value) for h in find_secrets(decoded)]
+        try:
+            parsed = json.loads(decoded)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            for item in parsed:
+                if (
+                    isinstance(item, dict)
+                    and isinstance(item.get("value"), str)
+                    and isinstance(item.get("key"), str)
+                ):
+                    value = item["value"]
+                    if (
+                        _SECRET_KEY_NAME.search(item["key"])
+                        and len(value) >= 8
+                        and entropy(value) >= 3.0
+                    ):
+                        found.append((f"secret-named value `{item['key']}`", value))
+        if depth > 1:
+            found += [(h.kind, h.value) for h in find_encoded_secrets(decoded, depth=depth - 1)]
+        if re.fullmatch(r"[\w.-]+:[^\s:]{8,}", decoded.strip()):
+            found.append(("basic credentials", decoded.strip()))
+        for kind, value in found:
+            yield SecretHit(
+                kind=f"{kind.removesuffix(' (base64-encoded)')} (base64-encoded)",
+                start=m.start(),
+                end=m.end(),
+                line=line,
+                value=value,
+            )

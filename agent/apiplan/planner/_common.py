@@ -141,12 +141,22 @@ def success_responses(op: Operation) -> list[Response]:
     return [r for r in op.responses if r.status.startswith("2") or r.status == "2XX"]
 
 
-def error_responses(op: Operation) -> list[Response]:
-    return [
+def error_responses(op: Operation, facts: Facts | None = None) -> list[Response]:
+    """Documented failure responses of the operation; with ``facts``, API-wide ones it lacks too
+    (a prose page's status table applies to every endpoint)."""
+    own = [
         r
         for r in op.responses
         if not (r.status.startswith(("1", "2", "3")) or r.status in ("2XX", "3XX"))
     ]
+    if facts is None:
+        return own
+    wide = [
+        r
+        for r in facts.api_responses
+        if not r.status.startswith(("1", "2", "3")) and not any(o.status == r.status for o in own)
+    ]
+    return own + wide
 
 
 def schemes_for(facts: Facts, op: Operation) -> list[SecurityScheme]:

@@ -50,7 +50,7 @@ _ACTIONS = {
 def _error_fields(inp: PlanInput, op: Operation) -> list[str]:
     """Field names of the documented error bodies worth logging (codes, messages, ids)."""
     names: list[str] = []
-    for r in error_responses(op):
+    for r in error_responses(op, inp.facts):
         for f in body_fields(inp.facts, r):
             leaf = f.name or f.path
             if "." not in f.path and leaf not in names and not f.sensitive:
@@ -88,7 +88,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
         log = list(
             dict.fromkeys(base_log + ([req_id[0]] if req_id else []) + _error_fields(inp, op))
         )
-        for r in error_responses(op):
+        for r in error_responses(op, inp.facts):
             cls, transient = classify(r.status)
             retry = (transient and (safe or r.status == "429")) or (
                 cls == "server" and safe and r.status in ("500", "5XX")
@@ -155,7 +155,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
                     err.source if err else None,
                 )
             )
-        if not error_responses(op):
+        if not error_responses(op, inp.facts):
             rows.append(
                 row(
                     op.key,
@@ -480,7 +480,7 @@ def implementation_steps(
         ),
         (
             "Error mapping: one exception class per error-map class; every row's action implemented.",
-            [r.source for op in ops for r in error_responses(op)][:4],
+            [r.source for op in ops for r in error_responses(op, inp.facts)][:4],
         ),
         (
             "Observability: structured log per attempt with redaction, metrics, alerts on give-ups and drift.",

@@ -138,7 +138,13 @@ def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
     limits: list[Claim] = []
     for r in rate_limits_for(facts, op):
         scope = "this operation" if r.operation else "the whole API"
-        limits.append(claim(f"Rate limit ({r.kind}, {scope}): {r.detail}", r.source))
+        if r.scope:
+            scope += f", {r.scope}"
+        if r.kind == "limit" and r.limit is not None and r.window_seconds:
+            shown = f"{r.limit} requests per {r.window_seconds:g} s — {r.detail}"
+        else:
+            shown = r.detail
+        limits.append(claim(f"Rate limit ({r.kind}, {scope}): {shown}", r.source))
     for f in req_fields:
         if (f.constraints and f.required) or (
             f.constraints and "." not in f.path and len(limits) < 30
@@ -179,19 +185,23 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
                 )
             )
         elif not any(r.kind == "status" for r in limits) and not any(
-            "429" in r.detail for r in limits
+            "429" in r.detail for r in limits if r.kind != "absence"
         ):
             out.append(
                 OpenQuestion(
-                    question=f"The docs speak of rate limits for {op.key} but name no status code for "
-                    "them: which status does the API answer when the limit is hit?",
+                    question=f"The docs state rate limits for {op.key} but name no status code for "
+                    "exceeding them: which status does the API answer when the limit is hit?",
                     why="the client must recognise throttling to wait instead of failing",
                     operation=op.key,
                     topic="rate-limit",
-                    default="treat 429 and 503 as throttling if they appear (not documented)",
+                    default="do not assume 429: treat 429 and 503 as throttling if they appear, "
+                    "and read the rate-limit headers",
                 )
             )
-        if not op.responses or not [r for r in op.responses if not r.status.startswith("2")]:
+        if (
+            not [r for r in op.responses if not r.status.startswith("2")]
+            and not facts.api_responses
+        ):
             out.append(
                 OpenQuestion(
                     question=f"The docs list no error responses for {op.key}: what does it return on failure?",

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from ._base import StrictModel
-from ._code import CodeFile
+from ._code import CodeFile, SecretEvidence
 from ._source import Source
 
 DocFormat = Literal[
@@ -135,6 +135,11 @@ class SchemaField(StrictModel):
     marker: FieldMarker | None = Field(
         default=None, description="Why flattening stopped here, if it did."
     )
+    confidence: Literal["documented", "example", "uncertain"] = Field(
+        default="documented",
+        description="documented: from a schema or field table; example: read from an example body; "
+        "uncertain: an example key that looks like a typo or placeholder.",
+    )
     description: str | None = Field(default=None, description="Documented description (trimmed).")
     source: Source = Field(description="Where the field is defined (after $ref).")
 
@@ -214,19 +219,27 @@ class Webhook(StrictModel):
 class RateLimitEvidence(StrictModel):
     """Something in the docs that speaks of rate limiting."""
 
-    kind: Literal["status", "header", "extension", "text"] = Field(
-        description="A 429/503 response, a rate-limit header, a vendor extension, or a sentence."
+    kind: Literal["status", "header", "extension", "text", "limit", "field", "absence"] = Field(
+        description="A 429/503 response, a rate-limit header, a vendor extension, a sentence, a "
+        "numeric limit, a field of the throttling body (retry_after), or the page's explicit "
+        "silence on something (e.g. no status code named)."
     )
     detail: str = Field(description="The status, header name, extension key, or quoted sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    limit: int | None = Field(default=None, description="Number of requests allowed, for 'limit'.")
+    window_seconds: float | None = Field(default=None, description="Window of the limit, seconds.")
+    scope: str | None = Field(
+        default=None, description="Who the limit counts: per route, per IP, per account, global."
+    )
     source: Source = Field(description="Where it is documented.")
 
 
 class IdempotencyEvidence(StrictModel):
     """Something in the docs that lets a client make a retried request safe."""
 
-    kind: Literal["header", "field", "text"] = Field(
-        description="An idempotency header, a body field (dedup key), or a sentence."
+    kind: Literal["header", "field", "path", "text"] = Field(
+        description="An idempotency header, a body field (dedup key), a transaction id in the path, "
+        "or a sentence."
     )
     detail: str = Field(description="Header or field name, or the quoted sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
@@ -243,6 +256,16 @@ class RetryGuidance(StrictModel):
     detail: str = Field(description="The quoted row or sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
     source: Source = Field(description="Where it is documented.")
+
+
+class ProseNote(StrictModel):
+    """A hint from prose that is not an endpoint, status or limit."""
+
+    topic: Literal["pagination", "version", "base-url", "transclusion", "other"] = Field(
+        description="What the note is about."
+    )
+    detail: str = Field(description="The quoted text.")
+    source: Source = Field(description="Where it is written.")
 
 
 class SchemaFacts(StrictModel):
@@ -291,6 +314,18 @@ class Facts(StrictModel):
     )
     retry_guidance: list[RetryGuidance] = Field(
         default_factory=list, description="Documented advice on what to retry."
+    )
+    global_parameters: list[Parameter] = Field(
+        default_factory=list, description="Headers or parameters the docs require on every call."
+    )
+    api_responses: list[Response] = Field(
+        default_factory=list, description="Statuses the docs describe for the whole API."
+    )
+    notes: list[ProseNote] = Field(
+        default_factory=list, description="Pagination, versioning and other hints from prose."
+    )
+    secrets: list[SecretEvidence] = Field(
+        default_factory=list, description="Credential-shaped values seen in the docs (masked)."
     )
     code: list[CodeFile] = Field(
         default_factory=list, description="Existing client code: observations with lines."

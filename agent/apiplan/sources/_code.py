@@ -695,7 +695,7 @@ class _PyAnalyzer:
                     )
 
 
-_CURL = re.compile(r"\bcurl\b(?P<rest>[^\n]*(?:\\\n[^\n]*)*)")
+_CURL = re.compile(r"\bcurl\b(?P<rest>(?:\\\n|[^\n])*)")
 _JS_CALL = re.compile(
     r"\b(fetch|axios(?:\.(?:get|post|put|patch|delete|request))?)\s*\(\s*(?P<q>[`'\"])?(?P<url>[^`'\"\s,)]*)"
 )

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
 from .._constants import FLATTEN_MAX_DEPTH, FLATTEN_MAX_FIELDS, MAX_DOCUMENT_BYTES
 from .._version import __version__
-from ..exceptions import UsageError
-from ..schemas import Facts
-from ._document import parse_document
+from ..exceptions import DocumentError, UsageError
+from ..schemas import Facts, FactWarning, Operation
+from ._document import parse_document, read_text
 from ._openapi import extract_openapi
+from ._prose import extract_prose, prose_format
 from ._refs import Workspace
+
+_PROSE_SUFFIXES = (".md", ".mdx", ".markdown", ".rst", ".html", ".htm")
+_STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _is_prose(path: Path, max_bytes: int) -> bool:
+    """Prose by extension; for anything else (.txt, no suffix) look at the text."""
+    suffix = path.suffix.lower()
+    if suffix in _PROSE_SUFFIXES:
+        return True
+    if suffix in _STRUCTURED_SUFFIXES or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    stripped = head.lstrip()
+    if stripped[:1] in ("{", "[") or re.search(r"^(openapi|swagger)\s*:", head, re.M):
+        return False
+    return prose_format(str(path), head) is not None
 
 
 def merge_facts(parts: Sequence[Facts]) -> Facts:
@@ -20,18 +43,93 @@ def merge_facts(parts: Sequence[Facts]) -> Facts:
     if len(parts) == 1:
         return parts[0]
     merged = Facts()
+    by_key: dict[str, Operation] = {}
     for part in parts:
         merged.documents += part.documents
-        merged.servers += part.servers
-        merged.security_schemes += part.security_schemes
+        merged.servers += [
+            s for s in part.servers if not any(m.url == s.url for m in merged.servers)
+        ]
+        for scheme in part.security_schemes:
+            if not any(m.name == scheme.name for m in merged.security_schemes):
+                merged.security_schemes.append(scheme)
         if part.security is not None:
-            merged.security = (merged.security or []) + part.security
-        merged.operations += part.operations
+            merged.security = (merged.security or []) + [
+                r for r in part.security if r not in (merged.security or [])
+            ]
+        for op in part.operations:
+            first = by_key.get(op.key)
+            if first is None:
+                by_key[op.key] = op
+                merged.operations.append(op)
+                continue
+            # Documented twice: keep both documents' facts side by side and say so.
+            conflicts = [
+                r.status
+                for r in op.responses
+                if any(
+                    f.status == r.status
+                    and f.description
+                    and r.description
+                    and f.description != r.description
+                    for f in first.responses
+                )
+            ]
+            first.responses += [
+                r for r in op.responses if not any(f.status == r.status for f in first.responses)
+            ]
+            first.parameters += [
+                p
+                for p in op.parameters
+                if not any((f.name, f.location) == (p.name, p.location) for f in first.parameters)
+            ]
+            merged.warnings.append(
+                FactWarning(
+                    code="conflict" if conflicts else "merged",
+                    message=f"{op.key} is documented in {first.source.document} and {op.source.document}; "
+                    + (
+                        f"their descriptions of {', '.join(conflicts)} differ (both kept)"
+                        if conflicts
+                        else "facts from both are kept"
+                    ),
+                    source=op.source,
+                )
+            )
         merged.webhooks += part.webhooks
         merged.schemas.update(part.schemas)
         merged.rate_limits += part.rate_limits
         merged.idempotency += part.idempotency
+        merged.retry_guidance += part.retry_guidance
+        merged.global_parameters += part.global_parameters
+        merged.api_responses += [
+            r
+            for r in part.api_responses
+            if not any(m.status == r.status for m in merged.api_responses)
+        ]
+        merged.notes += part.notes
+        merged.secrets += part.secrets
         merged.warnings += part.warnings
+    # Numeric limits that disagree for the same scope and operation across documents.
+    limits = [r for r in merged.rate_limits if r.kind == "limit"]
+    for i, a in enumerate(limits):
+        for b in limits[i + 1 :]:
+            if (
+                (a.operation, a.scope) == (b.operation, b.scope)
+                and a.source.document != b.source.document
+                and (a.limit, a.window_seconds) != (b.limit, b.window_seconds)
+            ):
+                merged.warnings.append(
+                    FactWarning(
+                        code="conflict",
+                        message=f"rate limit for {a.operation or 'the API'} ({a.scope or 'scope not stated'}) differs: "
+                        f"{a.limit}/{a.window_seconds:g}s in {a.source.document}, {b.limit}/{b.window_seconds:g}s in {b.source.document}",
+                        source=b.source,
+                    )
+                )
+    # Auth written on one prose page applies to the endpoints of the others given with it.
+    if merged.security:
+        for op in merged.operations:
+            if op.security_origin == "unspecified" and op.source.pointer is None:
+                op.security, op.security_origin = merged.security, "global"
     return merged
 
 
@@ -59,7 +157,18 @@ def load_facts(
     workspace: Workspace | None = None
     for given in docs:
         display = str(given)
-        doc = parse_document(Path(given), display, max_bytes=max_bytes)
+        path = Path(given)
+        if _is_prose(path, max_bytes):
+            text, sha = read_text(path, display, max_bytes=max_bytes)
+            fmt = prose_format(display, text)
+            if fmt is None:
+                raise DocumentError(
+                    display,
+                    "neither OpenAPI nor a prose page apiplan can read (.md, .mdx, .rst, .html)",
+                )
+            parts.append(extract_prose(display, text, sha, fmt))
+            continue
+        doc = parse_document(path, display, max_bytes=max_bytes)
         if workspace is None:
             workspace = Workspace(doc)
         parts.append(extract_openapi(workspace, doc, max_depth=max_depth, max_fields=max_fields))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._secrets import find_secrets
+from .._secrets import find_encoded_secrets, find_secrets
 from ..schemas import Facts, Finding, Source
 from ._finding import finding
 
@@ -19,7 +19,7 @@ def docs_secrets(facts: Facts) -> list[Finding]:
         except OSError:
             continue
         grouped: dict[tuple[str, str], list[int]] = {}
-        for hit in find_secrets(text):
+        for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
             grouped.setdefault((hit.kind, hit.masked), []).append(hit.line)
         for (kind, masked), lines in grouped.items():
             src = Source(document=d.path, line=lines[0])

@@ -53,7 +53,9 @@ class Known:
                     add(scope)
         for op in facts.operations:
             k.operations[op.key] = op
-            k.statuses[op.key] = {r.status for r in op.responses}
+            k.statuses[op.key] = {r.status for r in op.responses} | {
+                r.status for r in facts.api_responses
+            }
             if op.operation_id:
                 add(op.operation_id)
             for p in op.parameters:
@@ -88,6 +90,15 @@ class Known:
             texts += [r.description for r in op.responses]
         for schema in facts.schemas.values():
             texts += [f.description for f in schema.fields]
+        # Quoted prose: what the page itself writes in code font is documented.
+        texts += [r.detail for r in facts.rate_limits] + [i.detail for i in facts.idempotency]
+        texts += [g.detail for g in facts.retry_guidance] + [n.detail for n in facts.notes]
+        for op in facts.operations:
+            texts += [op.source.text] + [p.source.text for p in op.parameters]
+            texts += [r.source.text for r in op.responses]
+        texts += [r.description for r in facts.api_responses] + [
+            p.description for p in facts.global_parameters
+        ]
         for text in texts:
             if text and "`" in text:
                 k.names.update(t.strip() for t in _CODE_SPAN.findall(text))

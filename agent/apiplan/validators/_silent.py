@@ -16,7 +16,7 @@ def check_plan_silent_failures(bp: Blueprint, known: Known) -> list[Finding]:
         if op is None:
             continue
         mapped = {r.status for r in rows if r.operation == op.key and r.action.strip()}
-        for resp in op.responses:
+        for resp in [*op.responses, *known.facts.api_responses]:
             if resp.status.startswith(("1", "2", "3")):
                 continue
             if resp.status not in mapped:
