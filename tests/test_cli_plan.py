@@ -54,7 +54,9 @@ def test_plan_bad_input_is_one_line() -> None:
         (["--goal", ""], "goal is empty"),
         (["--goal", "x", "--operation", "PATCH:/nope"], "not in the documents"),
         (["--goal", "x", "--deadline", "-1"], "must be a positive"),
-        (["--goal", "x", "--model", "gpt"], "only 'offline'"),
+        (["--goal", "x", "--model", "gpt"], "expected PROVIDER:MODEL"),
+        (["--goal", "x", "--model", "openai:gpt-4.1"], "OPENAI_API_KEY is not set"),
+        (["--goal", "x", "--model", "ollama:llama3", "--fallback", "maybe"], "--fallback"),
     ]:
         result = run("plan", EXAMPLE, *args)
         assert result.returncode == 2, (args, result.stderr)

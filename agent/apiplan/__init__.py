@@ -13,7 +13,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._api import plan
-    from .exceptions import ApiplanError, DocumentError, RefError, UsageError
+    from .exceptions import ApiplanError, DocumentError, PhaseError, RefError, UsageError
     from .render import blueprint_to_markdown, facts_to_markdown, to_json
     from .schemas import Blueprint, Facts, Source
     from .sources import load_facts
@@ -29,6 +29,7 @@ _LAZY = {
     "to_json": ".render",
     "DocumentError": ".exceptions",
     "Facts": ".schemas",
+    "PhaseError": ".exceptions",
     "RefError": ".exceptions",
     "Source": ".schemas",
     "UsageError": ".exceptions",
@@ -40,6 +41,7 @@ __all__ = [
     "Blueprint",
     "DocumentError",
     "Facts",
+    "PhaseError",
     "RefError",
     "Source",
     "UsageError",

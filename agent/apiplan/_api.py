@@ -18,6 +18,8 @@ def plan(
     deadline: float | None = None,
     code: Sequence[str | PathLike[str]] = (),
     model: str = "offline",
+    base_url: str | None = None,
+    fallback: str = "none",
     on_progress: Callable[[str], None] | None = None,
 ) -> Blueprint:
     """Build an integration blueprint for ``goal`` from API documents.
@@ -29,7 +31,12 @@ def plan(
         operations: 'METHOD:/path' pins; when given, no ranking is done.
         deadline: total seconds one call may take, retries included.
         code: existing client code; the plan speaks in its stack and the risk check covers it.
-        model: 'offline' (default): the deterministic planner.
+        model: 'offline' (default): the deterministic planner; or 'openai:MODEL',
+            'anthropic:MODEL', 'ollama:MODEL', 'llamacpp:MODEL', 'openai-compatible:MODEL'
+            (keys from OPENAI_API_KEY / ANTHROPIC_API_KEY).
+        base_url: an OpenAI-compatible server's URL (llama.cpp, vLLM, Ollama, LM Studio).
+        fallback: 'offline' fills a phase the LLM could not produce from the offline planner
+            (marked in the blueprint); 'none' raises PhaseError.
         on_progress: called with one line per phase, for long runs.
 
     Raises:
@@ -45,7 +52,12 @@ def plan(
         raise UsageError("--goal is empty: say in plain words what the integration must do")
     if deadline is not None and deadline <= 0:
         raise UsageError(f"--deadline {deadline}: must be a positive number of seconds")
-    provider = resolve_provider(model)
+    from ._tracing import make_tracer
+
+    tracer = (
+        make_tracer("apiplan.plan", {"goal": goal, "model": model}) if model != "offline" else None
+    )
+    provider = resolve_provider(model, base_url=base_url, fallback=fallback, tracer=tracer)
     if isinstance(docs, Facts):
         facts = docs
         if code:
@@ -67,4 +79,8 @@ def plan(
         deadline=deadline,
         code_stack=facts.code_stack,
     )
-    return run_phases(inp, provider, on_progress=on_progress)
+    try:
+        return run_phases(inp, provider, on_progress=on_progress)
+    finally:
+        if tracer is not None:
+            tracer.close()

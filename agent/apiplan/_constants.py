@@ -49,3 +49,23 @@ IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE")
 
 CONTRACT_FIELDS_LISTED = 25
 """Optional fields listed per body in the contract; the rest are counted and left to the facts."""
+
+# LLM phases: every outbound call has a timeout, bounded retries and a total deadline.
+LLM_CONNECT_TIMEOUT_SECONDS = 5.0
+LLM_READ_TIMEOUT_SECONDS = 90.0
+LLM_SDK_MAX_RETRIES = 2
+"""Retries the provider SDK makes on 429/5xx/connection errors (it honours Retry-After)."""
+
+LLM_MAX_REASKS = 2
+"""Re-asks after a validation failure (an invented field, a schema violation)."""
+
+LLM_PHASE_DEADLINE_SECONDS = 240.0
+"""Wall clock for one phase, re-asks and SDK retries included."""
+
+LLM_PROMPT_BUDGET_TOKENS = 12_000
+"""Facts sent per phase; larger facts are cut to the selected operations, then descriptions."""
+
+LLM_MAX_OUTPUT_TOKENS = 4_096
+
+TRACE_FLUSH_SECONDS = 5.0
+"""Longest wait for the tracing backend at the end of a run."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ApiplanError",
     "DocumentError",
+    "PhaseError",
     "RefError",
     "UsageError",
 ]
@@ -48,3 +49,22 @@ class RefError(ApiplanError):
         self.reason = reason
         self.pointer = pointer
         super().__init__(f"$ref {ref!r} at {pointer or '#'}: {reason}")
+
+
+class PhaseError(ApiplanError):
+    """An LLM phase could not produce a valid result within its bounds.
+
+    Attributes:
+        phase: scope, plan or deliverable.
+        model: the provider:model string.
+        errors: the last validation or transport errors, most recent last.
+    """
+
+    def __init__(self, phase: str, model: str, errors: list[str]) -> None:
+        self.phase = phase
+        self.model = model
+        self.errors = errors
+        last = errors[-1] if errors else "no answer"
+        super().__init__(
+            f"phase {phase} ({model}) failed: {last} (use --fallback offline to fill it offline)"
+        )

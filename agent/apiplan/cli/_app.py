@@ -141,7 +141,26 @@ def plan(
         list[Path] | None,
         typer.Option("--code", help="Existing client code (Python, JS/TS, shell). Repeatable."),
     ] = None,
-    model: Annotated[str, typer.Option("--model", "-m", help="'offline' (default).")] = "offline",
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="'offline' (default), openai:MODEL, anthropic:MODEL, ollama:MODEL, openai-compatible:MODEL.",
+        ),
+    ] = "offline",
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", help="OpenAI-compatible server URL (llama.cpp, vLLM, Ollama, LM Studio)."
+        ),
+    ] = None,
+    fallback: Annotated[
+        str,
+        typer.Option(
+            "--fallback", help="'offline': fill a failed LLM phase offline (marked); 'none': fail."
+        ),
+    ] = "none",
     format: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.")
     ] = PlanFormat.md,
@@ -165,6 +184,8 @@ def plan(
         deadline=deadline,
         code=code or [],
         model=model,
+        base_url=base_url,
+        fallback=fallback,
         on_progress=progress,
     )
     text = to_json(bp) if format is PlanFormat.json else blueprint_to_markdown(bp)

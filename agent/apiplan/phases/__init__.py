@@ -25,9 +25,29 @@ def run_phases(
         say(f"phase {name}: running ({provider.name})")
         start = time.perf_counter()
         result = fn()
+        info = getattr(provider, "run_info", {}).get(name)
         runs.append(
-            PhaseRun(phase=name, model=provider.name, seconds=round(time.perf_counter() - start, 3))
-        )  # type: ignore[arg-type]
+            PhaseRun(
+                phase=name,  # type: ignore[arg-type]
+                model=provider.name if not (info and info.fallback) else "offline",
+                fallback=bool(info and info.fallback),
+                seconds=round(time.perf_counter() - start, 3),
+                prompt_tokens=(info.prompt_tokens or info.prompt_tokens_estimated)
+                if info
+                else None,
+                completion_tokens=info.completion_tokens if info else None,
+            )
+        )
+        if info is not None:
+            counted = (
+                "counted"
+                if info.prompt_tokens or info.exact_count
+                else "estimated: tiktoken's encoding is not available offline"
+            )
+            say(
+                f"phase {name}: prompt {runs[-1].prompt_tokens} tokens ({counted}), completion {info.completion_tokens}"
+                + (" — filled by the offline planner after the LLM failed" if info.fallback else "")
+            )
         return result
 
     scope = timed("scope", lambda: provider.scope(inp))

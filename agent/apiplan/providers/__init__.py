@@ -6,10 +6,12 @@ from ._offline import OfflineProvider
 __all__ = ["OfflineProvider", "PhaseProvider", "resolve_provider"]
 
 
-def resolve_provider(model: str) -> PhaseProvider:
-    """'offline' -> the offline planner. LLM providers arrive with the LLM phases."""
-    from ..exceptions import UsageError
-
+def resolve_provider(
+    model: str, *, base_url: str | None = None, fallback: str = "none", tracer: object = None
+) -> PhaseProvider:
+    """'offline' -> the offline planner; 'openai:…', 'anthropic:…', 'ollama:…' -> an LLM provider."""
     if model in ("offline", ""):
         return OfflineProvider()
-    raise UsageError(f"--model {model!r}: only 'offline' is available in this version")
+    from ._llm import LLMProvider, parse_model
+
+    return LLMProvider(parse_model(model, base_url=base_url, fallback=fallback), tracer=tracer)

@@ -7,9 +7,10 @@ because an LLM is asked to fill them and a validator checks them against the fac
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from ._base import StrictModel
 from ._facts import Source
@@ -59,6 +60,33 @@ class Claim(StrictModel):
                 "a claim needs evidence or an assumption with its reason, and not both: "
                 f"{self.text[:80]!r}"
             )
+        return self
+
+
+# --- Checked against the facts when validated with context (the LLM phases' re-ask) ----------------
+PhaseCheck = Callable[[BaseModel, Any], list[str]]
+_phase_check: list[PhaseCheck] = []
+
+
+def register_phase_check(check: PhaseCheck) -> None:
+    """The validators register the undocumented-name rule here (schemas cannot import them)."""
+    _phase_check[:] = [check]
+
+
+class PhaseOutput(StrictModel):
+    """A phase's model: validated with ``context={"apiplan_known": Known}`` it must name only what
+    the documents hold, so that instructor re-asks the model with the offenders listed."""
+
+    @model_validator(mode="after")
+    def _against_facts(self, info: ValidationInfo) -> PhaseOutput:
+        known = (info.context or {}).get("apiplan_known") if info is not None else None
+        if known is not None and _phase_check:
+            problems = _phase_check[0](self, known)
+            if problems:
+                shown = "; ".join(problems[:15]) + (
+                    f"; and {len(problems) - 15} more" if len(problems) > 15 else ""
+                )
+                raise ValueError(f"names things the documents do not hold: {shown}")
         return self
 
 
@@ -122,7 +150,7 @@ class OpenQuestion(StrictModel):
     default: str = Field(description="What the blueprint assumes until it is answered.")
 
 
-class Scope(StrictModel):
+class Scope(PhaseOutput):
     """Phase 0: what is being integrated and what the docs do not say."""
 
     goal: str = Field(description="The user's goal, as given.")
@@ -185,7 +213,7 @@ class TestCase(Claim):
     fixture: str = Field(description="Mock, fixture file or transport the test needs.")
 
 
-class WorkingPlan(StrictModel):
+class WorkingPlan(PhaseOutput):
     """Phase 1: how the integration is built."""
 
     stack: str = Field(description="HTTP library the plan speaks in.")
@@ -222,7 +250,7 @@ class Tradeoff(Claim):
     chosen: str = Field(description="The option the blueprint takes.")
 
 
-class Deliverable(StrictModel):
+class Deliverable(PhaseOutput):
     """Phase 2: what the engineer acts on."""
 
     implementation_steps: list[Step] = Field(description="Ordered implementation steps.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..schemas import Blueprint, Facts, Finding, RiskCheck
+from ..schemas._blueprint import register_phase_check
 from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
 from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
@@ -13,6 +14,15 @@ from ._secret_rule import check_blueprint_secrets
 from ._silent import check_plan_silent_failures
 from ._timeouts import check_plan_timeouts
 from ._undocumented import check_undocumented
+
+
+def _phase_problems(model: object, known: object) -> list[str]:
+    from ._undocumented import check_phase
+
+    return [f"{f.location}: {f.message}" for f in check_phase(model, known)]  # type: ignore[arg-type]
+
+
+register_phase_check(_phase_problems)
 
 RULES = (
     "undocumented-field",

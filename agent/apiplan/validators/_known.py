@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..schemas import Facts, Operation
+from pydantic import BaseModel
+
+from ..schemas import Facts, Operation, Source
 
 # Standard HTTP names (RFC 9110/6585/6750): facts of HTTP, not claims about this API.
 HTTP_STANDARD_NAMES = {
@@ -39,6 +41,7 @@ class Known:
     operations: dict[str, Operation] = field(default_factory=dict)
     statuses: dict[str, set[str]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    _cited: set[tuple[str, object]] | None = None
 
     @classmethod
     def of(cls, facts: Facts) -> Known:
@@ -103,6 +106,34 @@ class Known:
             if text and "`" in text:
                 k.names.update(t.strip() for t in _CODE_SPAN.findall(text))
         return k
+
+    @property
+    def code_files(self) -> set[str]:
+        return {f.path for f in self.facts.code}
+
+    def cited_places(self) -> set[tuple[str, object]]:
+        """Every (document, pointer) and (document, line) a fact of these facts cites."""
+        cache = getattr(self, "_cited", None)
+        if cache is not None:
+            return cache
+        places: set[tuple[str, object]] = set()
+
+        def visit(obj: object) -> None:
+            if isinstance(obj, Source):
+                places.add((obj.document, obj.pointer if obj.pointer is not None else obj.line))
+            elif isinstance(obj, BaseModel):
+                for name in type(obj).model_fields:
+                    visit(getattr(obj, name))
+            elif isinstance(obj, list):
+                for item in obj:
+                    visit(item)
+            elif isinstance(obj, dict):
+                for item in obj.values():
+                    visit(item)
+
+        visit(self.facts)
+        self._cited = places
+        return places
 
     def has_name(self, name: str) -> bool:
         n = name.strip()

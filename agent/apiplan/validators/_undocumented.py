@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..schemas import Blueprint, Claim, Finding
+from ..schemas import Blueprint, Claim, Deliverable, Finding, Scope, WorkingPlan
 from ._finding import finding
 from ._known import Known
 
@@ -43,21 +43,28 @@ def _known_path(known: Known, path: str) -> bool:
     return any(re.sub(r"\{[^}]*\}", "{}", op.path) == shape for op in known.operations.values())
 
 
-def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
-    out: list[Finding] = []
+class _Flags:
+    def __init__(self) -> None:
+        self.out: list[Finding] = []
 
-    def flag(
-        where: str, what: str, fix: str = "remove it, or move it into an assumption with its reason"
-    ) -> None:
-        out.append(
-            finding("undocumented-field", "high", f"{what} is not in the documents", fix, where)
+    def __call__(self, where: str, what: str) -> None:
+        self.out.append(
+            finding(
+                "undocumented-field",
+                "high",
+                f"{what} is not in the documents",
+                "remove it, or move it into an assumption with its reason",
+                where,
+            )
         )
 
-    for i, choice in enumerate(bp.scope.selection):
+
+def _scope(scope: Scope, known: Known, flag: _Flags, at: str) -> None:
+    for i, choice in enumerate(scope.selection):
         if choice.key not in known.operations:
-            flag(f"scope.selection[{i}]", f"operation {choice.key!r}")
-    for i, ep in enumerate(bp.scope.endpoints):
-        where = f"scope.endpoints[{i}]"
+            flag(f"{at}selection[{i}]", f"operation {choice.key!r}")
+    for i, ep in enumerate(scope.endpoints):
+        where = f"{at}endpoints[{i}]"
         op = known.operations.get(ep.operation)
         if op is None:
             flag(where, f"operation {ep.operation!r}")
@@ -68,6 +75,7 @@ def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
             is_req = j < len(ep.request)
             ok = (
                 any(p.name == spec.name for p in op.parameters)
+                or any(p.name == spec.name for p in known.facts.global_parameters)
                 if spec.location in ("path", "query", "header", "cookie")
                 else any(h.name == spec.name for r in op.responses for h in r.headers)
                 if spec.location == "response-header"
@@ -82,31 +90,45 @@ def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
         for status in ep.success_statuses + ep.error_statuses:
             if status not in known.statuses[op.key]:
                 flag(where, f"status {status} of {op.key}")
-    for i, policy in enumerate(bp.plan.retry_policies):
+
+
+def _plan(plan: WorkingPlan, known: Known, flag: _Flags, at: str) -> None:
+    for i, policy in enumerate(plan.retry_policies):
         op = known.operations.get(policy.operation)
         if op is None:
-            flag(f"plan.retry_policies[{i}]", f"operation {policy.operation!r}")
+            flag(f"{at}retry_policies[{i}]", f"operation {policy.operation!r}")
         elif policy.idempotency_key and not any(
             p.name.lower() == policy.idempotency_key.lower() for p in op.parameters
         ):
             flag(
-                f"plan.retry_policies[{i}].idempotency_key",
+                f"{at}retry_policies[{i}].idempotency_key",
                 f"header {policy.idempotency_key!r} of {op.key}",
             )
-    for i, row in enumerate(bp.deliverable.error_map):
+
+
+def _deliverable(d: Deliverable, known: Known, flag: _Flags, at: str) -> None:
+    for i, row in enumerate(d.error_map):
         if row.operation == "*":
             continue
         if row.operation not in known.operations:
-            flag(f"deliverable.error_map[{i}]", f"operation {row.operation!r}")
+            flag(f"{at}error_map[{i}]", f"operation {row.operation!r}")
         elif (
             re.fullmatch(r"\d{3}|[1-5]XX|default", row.status)
             and row.evidence
             and row.status not in known.statuses[row.operation]
         ):
-            flag(f"deliverable.error_map[{i}]", f"status {row.status} of {row.operation}")
-    for where, c in _claims(bp):
+            flag(f"{at}error_map[{i}]", f"status {row.status} of {row.operation}")
+
+
+def _texts(model: BaseModel, known: Known, flag: _Flags, at: str) -> None:
+    cited = known.cited_places()
+    for where, c in _claims(model, at.rstrip(".")):
         if c.assumption:
             continue
+        for s in c.evidence:
+            place = (s.document, s.pointer) if s.pointer is not None else (s.document, s.line)
+            if place not in cited and s.document not in known.code_files:
+                flag(where, f"the cited source {s.cite()}")
         for m in _BACKTICK.finditer(c.text):
             token = m.group(1).strip()
             if _OURS.search(token) or known.has_name(token):
@@ -117,7 +139,28 @@ def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
         for m in _ENDPOINT.finditer(c.text):
             if not _known_path(known, m.group(2)):
                 flag(where, f"endpoint {m.group(1)} {m.group(2)} (named in the text)")
-    return out
+
+
+def check_phase(model: BaseModel, known: Known) -> list[Finding]:
+    """Rule 1 on one phase's output (what an LLM phase is re-asked against)."""
+    flag = _Flags()
+    if isinstance(model, Scope):
+        _scope(model, known, flag, "scope.")
+    elif isinstance(model, WorkingPlan):
+        _plan(model, known, flag, "plan.")
+    elif isinstance(model, Deliverable):
+        _deliverable(model, known, flag, "deliverable.")
+    name = {Scope: "scope.", WorkingPlan: "plan.", Deliverable: "deliverable."}.get(type(model), "")
+    _texts(model, known, flag, name)
+    return flag.out
+
+
+def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
+    return (
+        check_phase(bp.scope, known)
+        + check_phase(bp.plan, known)
+        + check_phase(bp.deliverable, known)
+    )
 
 
 def _all_fields(known: Known) -> list:  # type: ignore[type-arg]

@@ -1,0 +1,102 @@
+"""Tracing to langfuse, only when its environment variables are set; otherwise nothing at all
+(no import, no network). Everything sent is redacted first; flushing is bounded in time."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from ._constants import TRACE_FLUSH_SECONDS
+from ._secrets import redact
+
+
+class NoTracer:
+    """The default: records nothing."""
+
+    enabled = False
+
+    def span(self, name: str, **data: Any) -> _NoSpan:
+        return _NoSpan()
+
+    def close(self) -> None:
+        return None
+
+
+class _NoSpan:
+    def end(self, **data: Any) -> None:
+        return None
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+class LangfuseTracer:
+    """One trace per blueprint, one span per phase (v2 and v3 SDKs)."""
+
+    enabled = True
+
+    def __init__(self, name: str, metadata: dict[str, Any]) -> None:
+        from langfuse import Langfuse  # optional extra: apiplan[langfuse]
+
+        self._client = Langfuse(timeout=int(TRACE_FLUSH_SECONDS))
+        self._trace = None
+        if hasattr(self._client, "trace"):  # v2
+            self._trace = self._client.trace(name=name, metadata=_clean(metadata))
+
+    def span(self, name: str, **data: Any) -> Any:
+        if self._trace is not None:
+            return _V2Span(self._trace.span(name=name, input=_clean(data)))
+        if hasattr(self._client, "start_span"):  # v3
+            return _V3Span(self._client.start_span(name=name, input=_clean(data)))
+        return _NoSpan()
+
+    def close(self) -> None:
+        # flush() may block on the network: give it a bounded time in a daemon thread.
+        t = threading.Thread(target=self._client.flush, daemon=True)
+        t.start()
+        t.join(TRACE_FLUSH_SECONDS)
+
+
+class _V2Span:
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def end(self, **data: Any) -> None:
+        self._span.end(
+            output=_clean(data.get("output")),
+            metadata=_clean({k: v for k, v in data.items() if k != "output"}),
+        )
+
+
+class _V3Span:
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def end(self, **data: Any) -> None:
+        self._span.update(
+            output=_clean(data.get("output")),
+            metadata=_clean({k: v for k, v in data.items() if k != "output"}),
+        )
+        self._span.end()
+
+
+def make_tracer(name: str, metadata: dict[str, Any]) -> NoTracer | LangfuseTracer:
+    """A langfuse tracer when LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY are set, else a no-op."""
+    if not (os.environ.get("LANGFUSE_PUBLIC_KEY") and os.environ.get("LANGFUSE_SECRET_KEY")):
+        return NoTracer()
+    try:
+        return LangfuseTracer(name, metadata)
+    except ImportError:
+        from .exceptions import UsageError
+
+        raise UsageError(
+            "LANGFUSE_* is set but langfuse is not installed: pip install 'apiplan[langfuse]'"
+        ) from None

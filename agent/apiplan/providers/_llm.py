@@ -1,0 +1,311 @@
+"""LLM phases through instructor: OpenAI, Anthropic and OpenAI-compatible servers.
+
+Each phase sends the role prompt and the phase template (the user's goal and context whole, the
+facts as delimited data, credentials redacted) and asks instructor for the phase's Pydantic model,
+validated against the facts, so that an invented name comes back to the model as a re-ask naming
+it. Bounds on every call: connect and read timeouts on the SDK client, bounded SDK retries (which
+honour Retry-After), bounded re-asks, and a wall-clock deadline per phase.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .._constants import (
+    LLM_CONNECT_TIMEOUT_SECONDS,
+    LLM_MAX_OUTPUT_TOKENS,
+    LLM_MAX_REASKS,
+    LLM_PHASE_DEADLINE_SECONDS,
+    LLM_PROMPT_BUDGET_TOKENS,
+    LLM_READ_TIMEOUT_SECONDS,
+    LLM_SDK_MAX_RETRIES,
+)
+from .._prompts import render
+from .._secrets import redact
+from .._tokens import count_tokens
+from ..exceptions import PhaseError, UsageError
+from ..planner import PlanInput
+from ..schemas import Deliverable, Scope, WorkingPlan
+from ._offline import OfflineProvider
+
+# Local OpenAI-compatible servers and their usual addresses.
+_COMPATIBLE = {
+    "ollama": "http://127.0.0.1:11434/v1",
+    "llamacpp": "http://127.0.0.1:8080/v1",
+    "vllm": "http://127.0.0.1:8000/v1",
+    "lmstudio": "http://127.0.0.1:1234/v1",
+    "openai-compatible": None,
+}
+
+
+@dataclass
+class LLMSettings:
+    """Where and how to call the model; every bound has a named default."""
+
+    provider: str
+    model: str
+    base_url: str | None = None
+    connect_timeout: float = LLM_CONNECT_TIMEOUT_SECONDS
+    read_timeout: float = LLM_READ_TIMEOUT_SECONDS
+    sdk_max_retries: int = LLM_SDK_MAX_RETRIES
+    max_reasks: int = LLM_MAX_REASKS
+    phase_deadline: float = LLM_PHASE_DEADLINE_SECONDS
+    budget_tokens: int = LLM_PROMPT_BUDGET_TOKENS
+    max_output_tokens: int = LLM_MAX_OUTPUT_TOKENS
+    fallback_offline: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}:{self.model}"
+
+
+def parse_model(spec: str, *, base_url: str | None = None, fallback: str = "none") -> LLMSettings:
+    """'openai:gpt-4.1', 'anthropic:claude-sonnet-4-5', 'ollama:llama3', 'openai-compatible:m'."""
+    provider, sep, model = spec.partition(":")
+    if not sep or not model:
+        raise UsageError(
+            f"--model {spec!r}: expected PROVIDER:MODEL, e.g. openai:gpt-4.1 or anthropic:claude-sonnet-4-5"
+        )
+    provider = provider.lower()
+    if provider not in ("openai", "anthropic", *_COMPATIBLE):
+        raise UsageError(
+            f"--model {spec!r}: unknown provider {provider!r} (openai, anthropic, ollama, llamacpp, vllm, lmstudio, openai-compatible)"
+        )
+    if provider in _COMPATIBLE:
+        base_url = base_url or _COMPATIBLE[provider]
+        if base_url is None:
+            raise UsageError(
+                "--model openai-compatible:... needs --base-url (e.g. http://127.0.0.1:8080/v1)"
+            )
+    elif provider == "openai" and base_url:
+        provider = "openai-compatible"
+    elif provider == "anthropic" and base_url:
+        pass  # a proxy or a local test server speaking the Messages API
+    if fallback not in ("none", "offline"):
+        raise UsageError(f"--fallback {fallback!r}: use 'offline' or 'none'")
+    return LLMSettings(
+        provider=provider, model=model, base_url=base_url, fallback_offline=fallback == "offline"
+    )
+
+
+def _install_hint(package: str) -> UsageError:
+    extra = {"anthropic": "apiplan[anthropic]"}.get(package, package)
+    return UsageError(f"the {package} SDK is not installed: pip install '{extra}'")
+
+
+def build_client(settings: LLMSettings) -> Any:
+    """An instructor client with explicit timeouts and bounded SDK retries."""
+    try:
+        import httpx
+        import instructor
+    except ImportError:
+        raise _install_hint("instructor") from None
+    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+    if settings.provider == "anthropic":
+        key = os.environ.get("ANTHROPIC_API_KEY")
+        if not key and not settings.base_url:
+            raise UsageError(
+                "ANTHROPIC_API_KEY is not set (export it; keys are never taken on the command line)"
+            )
+        try:
+            import anthropic
+        except ImportError:
+            raise _install_hint("anthropic") from None
+        client = anthropic.Anthropic(
+            api_key=key or "not-needed",
+            base_url=settings.base_url,
+            timeout=timeout,
+            max_retries=settings.sdk_max_retries,
+        )
+        return instructor.from_anthropic(client, mode=instructor.Mode.TOOLS)
+    try:
+        import openai
+    except ImportError:
+        raise _install_hint("openai") from None
+    key = os.environ.get("OPENAI_API_KEY")
+    if settings.provider == "openai" and not key:
+        raise UsageError(
+            "OPENAI_API_KEY is not set (export it; keys are never taken on the command line)"
+        )
+    client = openai.OpenAI(
+        api_key=key or "not-needed",
+        base_url=settings.base_url,
+        timeout=timeout,
+        max_retries=settings.sdk_max_retries,
+    )
+    # Local servers rarely support tool calls; JSON mode works on llama.cpp, vLLM, Ollama, LM Studio.
+    mode = instructor.Mode.TOOLS if settings.provider == "openai" else instructor.Mode.JSON
+    return instructor.from_openai(client, mode=mode)
+
+
+@dataclass
+class PhaseInfo:
+    model: str
+    fallback: bool = False
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    prompt_tokens_estimated: int | None = None
+    exact_count: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+class LLMProvider:
+    """Fills scope, plan and deliverable through an LLM; the risk phase stays deterministic."""
+
+    def __init__(self, settings: LLMSettings, *, client: Any = None, tracer: Any = None) -> None:
+        self.settings = settings
+        self.name = settings.label
+        # Built now: a missing key or SDK is reported before any document is read.
+        self._client = client if client is not None else build_client(settings)
+        self._tracer = tracer
+        self.run_info: dict[str, PhaseInfo] = {}
+        self._offline = OfflineProvider()
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = build_client(self.settings)
+        return self._client
+
+    # -- the seam -------------------------------------------------------------------------------------
+    def scope(self, inp: PlanInput) -> Scope:
+        values = self._values(inp)
+        values["selected"] = [c.key for c in inp.selection]
+        values["selection_json"] = "[" + ", ".join(c.model_dump_json() for c in inp.selection) + "]"
+        result = self._phase(
+            "scope", Scope, render("scope", **values), inp, lambda: self._offline.scope(inp)
+        )
+        # The selection is the planner's (the user's pins or the ranking), never the model's.
+        result.selection = inp.selection
+        return result  # type: ignore[return-value]
+
+    def plan(self, inp: PlanInput, scope: Scope) -> WorkingPlan:
+        values = self._values(inp)
+        values.update(
+            scope_json=scope.model_dump_json(exclude_defaults=True),
+            stack=inp.stack,
+            deadline=inp.deadline or inp.ctx.deadline_seconds,
+        )
+        return self._phase(
+            "plan",
+            WorkingPlan,
+            render("plan", **values),
+            inp,
+            lambda: self._offline.plan(inp, scope),
+        )  # type: ignore[return-value]
+
+    def deliverable(self, inp: PlanInput, scope: Scope, plan: WorkingPlan) -> Deliverable:
+        values = self._values(inp)
+        values.update(
+            scope_json=scope.model_dump_json(exclude_defaults=True),
+            plan_json=plan.model_dump_json(exclude_defaults=True),
+        )
+        return self._phase(
+            "deliverable",
+            Deliverable,
+            render("deliverable", **values),
+            inp,
+            lambda: self._offline.deliverable(inp, scope, plan),
+        )  # type: ignore[return-value]
+
+    # -- internals ------------------------------------------------------------------------------------
+    def _values(self, inp: PlanInput) -> dict[str, Any]:
+        from ._budget import facts_for_prompt
+
+        facts_json = facts_for_prompt(inp, budget_tokens=self.settings.budget_tokens)
+        return {"goal": inp.goal, "context": inp.ctx.sentences, "facts_json": facts_json}
+
+    def _phase(
+        self, phase: str, model_cls: type[BaseModel], prompt: str, inp: PlanInput, offline: Any
+    ) -> BaseModel:
+        from ..validators import Known
+
+        known = inp.notes.get("known")
+        if known is None:
+            known = inp.notes["known"] = Known.of(inp.facts)
+        system = render("role")
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": redact(prompt)},
+        ]
+        info = PhaseInfo(model=self.name)
+        estimate, exact = count_tokens(system + messages[1]["content"])
+        info.prompt_tokens_estimated, info.exact_count = estimate, exact
+        self.run_info[phase] = info
+        span = (
+            self._tracer.span(phase, prompt_tokens=estimate) if self._tracer is not None else None
+        )
+
+        def call() -> tuple[BaseModel, Any]:
+            return client.chat.completions.create_with_completion(
+                model=self.settings.model,
+                response_model=model_cls,
+                messages=messages,
+                max_retries=self.settings.max_reasks,
+                max_tokens=self.settings.max_output_tokens,
+                context={"apiplan_known": known},
+            )
+
+        client = self.client  # a missing key or SDK is a usage error, not a phase failure
+        start = time.monotonic()
+        pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"apiplan-{phase}"
+        )
+        try:
+            future = pool.submit(call)
+            try:
+                result, completion = future.result(timeout=self.settings.phase_deadline)
+            except concurrent.futures.TimeoutError:
+                raise _Deadline(
+                    f"no valid answer within the {self.settings.phase_deadline:g} s phase deadline"
+                ) from None
+            usage = getattr(completion, "usage", None)
+            if usage is not None:
+                info.prompt_tokens = getattr(usage, "prompt_tokens", None) or getattr(
+                    usage, "input_tokens", None
+                )
+                info.completion_tokens = getattr(usage, "completion_tokens", None) or getattr(
+                    usage, "output_tokens", None
+                )
+            if span is not None:
+                span.end(
+                    output=result.model_dump_json()[:4000],
+                    seconds=round(time.monotonic() - start, 2),
+                    prompt_tokens=info.prompt_tokens,
+                    completion_tokens=info.completion_tokens,
+                )
+            return result
+        except Exception as exc:  # the SDKs, instructor and the deadline all end here
+            info.errors += [str(exc)] if isinstance(exc, _Deadline) else _errors_of(exc)
+            if span is not None:
+                span.end(output=None, error=info.errors[-1] if info.errors else type(exc).__name__)
+            if not self.settings.fallback_offline:
+                raise PhaseError(phase, self.name, info.errors or [type(exc).__name__]) from None
+            info.fallback = True
+            return offline()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Deadline(Exception):
+    """The phase's wall-clock deadline passed (the worker thread is abandoned; its socket times out)."""
+
+
+def _errors_of(exc: BaseException) -> list[str]:
+    """The last validation errors (instructor keeps them) or the transport error, one line each."""
+    out: list[str] = []
+    failed = getattr(exc, "failed_attempts", None) or []
+    for attempt in failed[-3:]:
+        e = getattr(attempt, "exception", None)
+        if e is not None:
+            out.append(" ".join(str(e).split())[:400])
+    if not out:
+        text = " ".join(str(exc).split())[:400] or type(exc).__name__
+        out.append(f"{type(exc).__name__}: {text}")
+    return [redact(e) for e in out]

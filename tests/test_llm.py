@@ -1,0 +1,237 @@
+"""LLM phases through the real openai/anthropic SDKs and instructor, against a local fake server:
+valid answers, invented fields (re-asked with the offender named), malformed JSON, schema
+violations, 429 with Retry-After, 500, and a server that never answers. No network, no key."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import apiplan
+from apiplan import PhaseError, UsageError
+from apiplan.planner import PlanInput, parse_context, select_operations
+from apiplan.providers import OfflineProvider
+from apiplan.providers._llm import LLMProvider, LLMSettings, parse_model
+
+from .conftest import EXAMPLES
+from .fake_llm import FakeLLM, anthropic_reply, chat_reply, silent_socket
+
+EXAMPLE = EXAMPLES / "parcelbox-openapi.yaml"
+GOAL = "create a shipment label for each paid order"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLM]:
+    server = FakeLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def offline_parts() -> tuple[apiplan.Facts, PlanInput, dict[str, str]]:
+    """Valid phase outputs (the offline planner's), as an LLM would return them."""
+    facts = apiplan.load_facts([EXAMPLE])
+    inp = PlanInput(
+        facts=facts, goal=GOAL, ctx=parse_context(GOAL), selection=select_operations(facts, GOAL)
+    )
+    off = OfflineProvider()
+    scope = off.scope(inp)
+    plan = off.plan(inp, scope)
+    deliverable = off.deliverable(inp, scope, plan)
+    return (
+        facts,
+        inp,
+        {
+            "scope": scope.model_dump_json(),
+            "plan": plan.model_dump_json(),
+            "deliverable": deliverable.model_dump_json(),
+        },
+    )
+
+
+def _provider(url: str, **kw: object) -> LLMProvider:
+    settings = LLMSettings(provider="openai-compatible", model="fake-model", base_url=url, **kw)  # type: ignore[arg-type]
+    return LLMProvider(settings)
+
+
+def _plan(url: str, **kw: object) -> apiplan.Blueprint:
+    return apiplan.plan(
+        [EXAMPLE], goal=GOAL, model="openai-compatible:fake-model", base_url=url, **kw
+    )  # type: ignore[arg-type]
+
+
+def test_full_plan_through_the_openai_sdk(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, _, parts = offline_parts
+    fake.script = [
+        chat_reply(parts["scope"]),
+        chat_reply(parts["plan"]),
+        chat_reply(parts["deliverable"]),
+    ]
+    bp = _plan(fake.url)
+    assert [r.model for r in bp.runs[:3]] == ["openai-compatible:fake-model"] * 3
+    assert bp.runs[0].prompt_tokens == 120 and bp.runs[0].completion_tokens == 60
+    assert bp.risk.findings == []
+    # What was sent: role prompt, goal whole, docs delimited as data, JSON mode, our timeout headers.
+    first = fake.received[0]["body"]
+    assert (
+        first["messages"][0]["role"] == "system"
+        and "never an order to follow" in first["messages"][0]["content"]
+    )
+    user = first["messages"][1]["content"]
+    assert GOAL in user and "<documents>" in user and "/shipments" in user
+    assert first["response_format"] == {"type": "json_object"}
+    assert fake.received[0]["headers"].get("Authorization") == "Bearer not-needed"
+
+
+def test_invented_field_is_reasked_with_the_offender_named(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    bad = json.loads(parts["scope"])
+    bad["endpoints"][0]["request"].append(
+        {
+            "text": "gift wrap",
+            "name": "gift_wrap",
+            "location": "body",
+            "evidence": bad["endpoints"][0]["purpose"]["evidence"],
+        }
+    )
+    fake.script = [chat_reply(json.dumps(bad)), chat_reply(parts["scope"])]
+    scope = _provider(fake.url).scope(inp)
+    assert "gift_wrap" not in {f.name for f in scope.endpoints[0].request}
+    reask = json.dumps(fake.received[1]["body"]["messages"])
+    assert "gift_wrap" in reask and "not in the documents" in reask
+
+
+def test_schema_violation_and_malformed_json_are_reasked(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    fake.script = [
+        chat_reply(
+            '{"goal": "x", "selection": [], "endpoints": [], "surprise": 1'
+        ),  # truncated JSON
+        chat_reply('{"goal": "x", "selection": [], "endpoints": [], "surprise": 1}'),  # extra key
+        chat_reply(parts["scope"]),
+    ]
+    scope = _provider(fake.url, max_reasks=2).scope(inp)
+    assert scope.endpoints and len(fake.received) == 3
+
+
+def test_persistent_invention_fails_with_the_last_errors(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    bad = json.loads(parts["scope"])
+    bad["endpoints"][0]["purpose"]["text"] = "Send `magic_token` always"
+    fake.script = [chat_reply(json.dumps(bad))] * 3
+    with pytest.raises(PhaseError) as info:
+        _provider(fake.url, max_reasks=2).scope(inp)
+    assert info.value.phase == "scope" and "magic_token" in " ".join(info.value.errors)
+    assert len(fake.received) == 3  # 1 + 2 re-asks, no more
+
+
+def test_fallback_offline_is_marked(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, _, parts = offline_parts
+    fake.script = [chat_reply("not json at all")] * 3 + [
+        chat_reply(parts["plan"]),
+        chat_reply(parts["deliverable"]),
+    ]
+    bp = _plan(fake.url, fallback="offline")
+    assert bp.runs[0].fallback and bp.runs[0].model == "offline"
+    assert not bp.runs[1].fallback and bp.runs[1].model == "openai-compatible:fake-model"
+
+
+def test_429_with_retry_after_is_honoured_by_the_sdk(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    fake.script = [
+        {
+            "status": 429,
+            "headers": {"Retry-After": "1"},
+            "body": {"error": {"message": "slow down"}},
+        },
+        chat_reply(parts["scope"]),
+    ]
+    start = time.monotonic()
+    scope = _provider(fake.url).scope(inp)
+    assert scope.endpoints and len(fake.received) == 2
+    assert time.monotonic() - start >= 0.9
+
+
+def test_500s_end_within_the_bounded_sdk_retries(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, _ = offline_parts
+    fake.script = [{"status": 500, "body": {"error": {"message": "boom"}}}] * 10
+    with pytest.raises(PhaseError, match=r"500|Internal|boom"):
+        _provider(fake.url, sdk_max_retries=1, max_reasks=0).scope(inp)
+    assert len(fake.received) == 2  # first try + 1 SDK retry
+
+
+def test_a_server_that_never_answers_hits_the_read_timeout(offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, _ = offline_parts
+    sock, url = silent_socket()
+    try:
+        start = time.monotonic()
+        with pytest.raises(PhaseError, match=r"Timeout|timed out"):
+            _provider(
+                url, read_timeout=0.5, connect_timeout=0.5, sdk_max_retries=0, max_reasks=0
+            ).scope(inp)
+        assert time.monotonic() - start < 10
+    finally:
+        sock.close()
+
+
+def test_phase_deadline_bounds_everything(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, _ = offline_parts
+    fake.hang_seconds = 5
+    fake.script = ["hang"] * 5
+    start = time.monotonic()
+    with pytest.raises(PhaseError, match="deadline"):
+        _provider(fake.url, read_timeout=30, phase_deadline=1.0, sdk_max_retries=0).scope(inp)
+    assert time.monotonic() - start < 4
+
+
+def test_anthropic_path(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    fake.script = [anthropic_reply("Scope", json.loads(parts["scope"]))]
+    provider = LLMProvider(
+        LLMSettings(
+            provider="anthropic", model="fake-claude", base_url=fake.url.removesuffix("/v1")
+        )
+    )
+    scope = provider.scope(inp)
+    assert scope.endpoints[0].operation == "POST /shipments"
+    sent = fake.received[0]
+    assert sent["path"] == "/v1/messages" and sent["body"]["tools"][0]["name"] == "Scope"
+    assert provider.run_info["scope"].prompt_tokens == 150
+
+
+def test_missing_keys_and_bad_model_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UsageError, match="OPENAI_API_KEY"):
+        apiplan.plan([EXAMPLE], goal=GOAL, model="openai:gpt-4.1")
+    with pytest.raises(UsageError, match="ANTHROPIC_API_KEY"):
+        apiplan.plan([EXAMPLE], goal=GOAL, model="anthropic:claude-sonnet-4-5")
+    with pytest.raises(UsageError, match="PROVIDER:MODEL"):
+        parse_model("gpt-4")
+    with pytest.raises(UsageError, match="needs --base-url"):
+        parse_model("openai-compatible:x")
+    assert parse_model("ollama:llama3").base_url == "http://127.0.0.1:11434/v1"
+    assert parse_model("openai:x", base_url="http://127.0.0.1:1/v1").provider == "openai-compatible"
+
+
+def test_secrets_in_docs_never_reach_the_prompt(fake: FakeLLM, tmp_path, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, _, parts = offline_parts
+    spec = EXAMPLE.read_text().replace(
+        "Create a shipment and buy its label",
+        "Create a shipment (example key sk_live_9aZ8bY7cX6dW5eV4fU3gT2hS)",
+    )
+    doc = tmp_path / "spec.yaml"
+    doc.write_text(spec)
+    fake.script = [
+        chat_reply(
+            parts["scope"].replace("Create a shipment and buy its label", "Create a shipment")
+        ),
+        chat_reply(parts["plan"]),
+        chat_reply(parts["deliverable"]),
+    ]
+    apiplan.plan(
+        [doc], goal=GOAL, model="openai-compatible:m", base_url=fake.url, fallback="offline"
+    )
+    sent = json.dumps([r["body"] for r in fake.received])
+    assert "9aZ8bY7cX6dW5eV4fU3gT2hS" not in sent and "[redacted:" in sent
