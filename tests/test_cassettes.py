@@ -118,18 +118,29 @@ def test_anthropic_scope_replayed(fake_when_recording: FakeLLM | None) -> None:
     reason="no llama.cpp cassette recorded",
 )
 def test_llamacpp_smollm2_junk_is_caught_and_falls_back() -> None:
-    """A real 135M model answers schema-valid junk: the validators re-ask, then the offline
-    planner fills the phase and the blueprint says so."""
+    """A real 135M model (SmolLM2 on llama.cpp) answers junk: the validators re-ask, then the
+    offline planner fills the phase and the blueprint says so."""
+    from apiplan.phases import run_phases
+    from apiplan.providers._llm import LLMProvider, LLMSettings
+
+    facts = apiplan.load_facts([EXAMPLE])
+    inp = PlanInput(
+        facts=facts, goal=GOAL, ctx=parse_context(GOAL), selection=select_operations(facts, GOAL)
+    )
+    settings = LLMSettings(
+        provider="llamacpp",
+        model="smollm2",
+        base_url=f"{BASE}/v1",
+        max_reasks=1,
+        max_output_tokens=700,
+        read_timeout=300,
+        phase_deadline=900,
+        fallback_offline=True,
+    )
     with recorder.use_cassette("llamacpp_smollm2_plan.yaml") as cassette:
-        bp = apiplan.plan(
-            [EXAMPLE],
-            goal=GOAL,
-            model="llamacpp:smollm2",
-            base_url=f"{BASE}/v1",
-            fallback="offline",
-        )
+        bp = run_phases(inp, LLMProvider(settings))
     assert len(cassette.requests) >= 3
-    assert any(r.fallback for r in bp.runs)
+    assert any(r.fallback for r in bp.runs), "junk must not pass the validators"
     assert not [f for f in bp.risk.findings if f.severity == "high"]
 
 

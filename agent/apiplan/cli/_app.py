@@ -349,6 +349,21 @@ def diff(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command()
+def mcp(
+    root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--root", help="Folder the tools may read (repeatable). Default: the current folder."
+        ),
+    ] = None,
+) -> None:
+    """Serve apiplan over the Model Context Protocol on stdio (tools: facts, plan, check)."""
+    from .._mcp import serve
+
+    serve(root or [Path.cwd()])
+
+
 def main() -> None:
     """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
     try:
