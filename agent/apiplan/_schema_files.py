@@ -11,7 +11,16 @@ from .exceptions import UsageError
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    from .schemas import Blueprint, Deliverable, Facts, RiskCheck, Scope, WorkingPlan
+    from .schemas import (
+        Blueprint,
+        Deliverable,
+        EvalReport,
+        Facts,
+        GoldenCase,
+        RiskCheck,
+        Scope,
+        WorkingPlan,
+    )
 
     return {
         "facts.schema.json": Facts,
@@ -20,6 +29,8 @@ def _models() -> dict[str, type[BaseModel]]:
         "deliverable.schema.json": Deliverable,
         "risk.schema.json": RiskCheck,
         "blueprint.schema.json": Blueprint,
+        "golden-case.schema.json": GoldenCase,
+        "eval-report.schema.json": EvalReport,
     }
 
 

@@ -364,6 +364,97 @@ def mcp(
     serve(root or [Path.cwd()])
 
 
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+@app.command(name="eval")
+def eval_(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Golden case files (default: evals/golden/*.yaml).", show_default=False
+        ),
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="'offline' (default) or provider:model.")
+    ] = "offline",
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+    ] = None,
+    format: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = EvalFormat.table,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+    min_score: Annotated[
+        float,
+        typer.Option("--min-score", help="Exit 1 when the mean score is below this.", min=0, max=1),
+    ] = 0.0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Cases run at once.", min=1, max=16)
+    ] = 1,
+    live: Annotated[
+        bool, typer.Option("--live", help="Call the LLM provider instead of replaying recordings.")
+    ] = False,
+) -> None:
+    """Run golden cases through the planner and score every blueprint; exit 1 on any invented item or leak."""
+    from .._eval import report_markdown, run_eval
+    from ..render import to_json
+
+    report = run_eval(cases or [], model=model, base_url=base_url, jobs=jobs, live=live)
+    if format is EvalFormat.table and output is None:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=f"apiplan eval ({report.model})")
+        for col in (
+            "case",
+            "ok",
+            "score",
+            "invented",
+            "leaks",
+            "sel R",
+            "errors",
+            "retry",
+            "questions",
+            "s",
+        ):
+            t.add_column(col)
+        for c in report.cases:
+            t.add_row(
+                c.name,
+                "yes" if c.ok else "NO",
+                f"{c.score:.2f}",
+                str(c.invented),
+                str(c.leaks),
+                "" if c.selection_recall is None else f"{c.selection_recall:.2f}",
+                "" if c.error_coverage is None else f"{c.error_coverage:.2f}",
+                "" if c.retry_conformance is None else f"{c.retry_conformance:.2f}",
+                "" if c.open_question_recall is None else f"{c.open_question_recall:.2f}",
+                f"{c.seconds:.1f}",
+            )
+        Console(width=120).print(t)
+        typer.echo(
+            f"mean score {report.mean_score:.3f}; invented {report.invented}; leaks {report.leaks}"
+        )
+        for c in report.cases:
+            for p in c.problems:
+                typer.echo(f"{c.name}: {p}", err=True)
+    else:
+        text = to_json(report) if format is EvalFormat.json else report_markdown(report)
+        _emit(text, output, force)
+    if (
+        report.invented
+        or report.leaks
+        or report.mean_score < min_score
+        or not all(c.ok for c in report.cases)
+    ):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 def main() -> None:
     """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
     try:

@@ -41,7 +41,9 @@ def _field_spec(f: SchemaField, location: str) -> FieldSpec:
 
 def _listed(fields: list[SchemaField]) -> tuple[list[SchemaField], int]:
     """Required fields (any depth) and the first optional top-level ones; the rest counted."""
-    usable = [f for f in fields if f.marker != "truncated"]
+    # An example key that looks like a typo ('description 2') is reported in the facts, never
+    # listed as part of the contract.
+    usable = [f for f in fields if f.marker != "truncated" and f.confidence != "uncertain"]
     required = effectively_required(usable)
     optional = [f for f in usable if not f.required and "." not in f.path.replace("[].", "")]
     chosen = required + optional[:CONTRACT_FIELDS_LISTED]

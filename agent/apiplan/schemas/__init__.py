@@ -34,6 +34,7 @@ from ._code import (
     RetryMechanism,
     SecretEvidence,
 )
+from ._eval import CaseScore, EvalReport, Expectations, GoldenCase, RetryExpectation
 from ._facts import (
     Body,
     DocumentInfo,
@@ -61,6 +62,7 @@ from ._source import Source
 __all__ = [
     "Blueprint",
     "Body",
+    "CaseScore",
     "Claim",
     "CodeFacts",
     "CodeFile",
@@ -70,10 +72,13 @@ __all__ = [
     "ErrorClass",
     "ErrorHandler",
     "ErrorRow",
+    "EvalReport",
+    "Expectations",
     "FactWarning",
     "Facts",
     "FieldSpec",
     "Finding",
+    "GoldenCase",
     "Header",
     "HttpCall",
     "IdempotencyEvidence",
@@ -88,6 +93,7 @@ __all__ = [
     "ProseNote",
     "RateLimitEvidence",
     "Response",
+    "RetryExpectation",
     "RetryGuidance",
     "RetryMechanism",
     "RetryPolicy",

@@ -1,0 +1,340 @@
+"""Batch evaluation: run golden cases through the same path as `plan` and score each blueprint."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from ._secrets import find_secrets
+from ._version import __version__
+from .exceptions import ApiplanError, UsageError
+from .schemas import Blueprint, CaseScore, Claim, EvalReport, GoldenCase
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus"
+GOLDEN = REPO / "evals" / "golden"
+
+
+def resolve(ref: str) -> Path:
+    """'corpus:openapi/x.json' -> ../shared/corpus/openapi/x.json; anything else as given."""
+    if ref.startswith("corpus:"):
+        return CORPUS / ref.removeprefix("corpus:")
+    return Path(ref)
+
+
+def load_case(path: Path) -> GoldenCase:
+    from pydantic import ValidationError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return GoldenCase.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: cannot read golden case ({str(exc).splitlines()[0]})") from None
+    except ValidationError as exc:
+        raise UsageError(
+            f"{path}: not a golden case ({exc.errors()[0]['loc']}: {exc.errors()[0]['msg']})"
+        ) from None
+
+
+def _frac(hit: int, total: int) -> float | None:
+    return None if total == 0 else hit / total
+
+
+def _claims(obj: object) -> list[Claim]:
+    from pydantic import BaseModel
+
+    out: list[Claim] = []
+    if isinstance(obj, Claim):
+        out.append(obj)
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            out += _claims(getattr(obj, name))
+    elif isinstance(obj, list):
+        for item in obj:
+            out += _claims(item)
+    return out
+
+
+def score_case(
+    name: str, case: GoldenCase, bp: Blueprint | None, error: str | None, seconds: float
+) -> CaseScore:
+    e = case.expect
+    problems: list[str] = []
+    if bp is None:
+        ok = bool(e.error and error and e.error in error)
+        if not ok:
+            problems.append(f"planning failed: {error}" if error else "no blueprint")
+        return CaseScore(
+            name=name,
+            ok=ok,
+            score=1.0 if ok else 0.0,
+            invented=0,
+            leaks=0,
+            seconds=seconds,
+            problems=problems,
+        )
+    if e.error:
+        problems.append(f"expected planning to fail with {e.error!r}")
+    from .render import blueprint_to_markdown
+
+    text = bp.model_dump_json() + "\n" + blueprint_to_markdown(bp)
+    undocumented = [f for f in bp.risk.findings if f.rule == "undocumented-field"]
+    forbidden = [s for s in e.forbidden if s in text]
+    invented = len(undocumented) + len(forbidden)
+    problems += [f"undocumented: {f.message}" for f in undocumented[:5]] + [
+        f"forbidden text present: {s!r}" for s in forbidden
+    ]
+    leaks = len(list(find_secrets(text)))
+    if leaks:
+        problems.append(f"{leaks} credential-shaped values in the output")
+    selected = [c.key for c in bp.scope.selection]
+    wanted = set(e.select)
+    precision = _frac(len([k for k in selected if k in wanted]), len(selected)) if wanted else None
+    recall = _frac(len([k for k in wanted if k in selected]), len(wanted))
+    if e.not_select and any(k in selected for k in e.not_select):
+        problems.append(f"selected what it must not: {[k for k in selected if k in e.not_select]}")
+        precision = 0.0
+    auth = None
+    if e.auth:
+        auth_text = " ".join(ep.auth.text for ep in bp.scope.endpoints).lower()
+        auth = 1.0 if e.auth.lower() in auth_text else 0.0
+        if not auth:
+            problems.append(f"auth claim lacks {e.auth!r}")
+    mapped = {r.status for r in bp.deliverable.error_map}
+    coverage = _frac(len([s for s in e.statuses if s in mapped]), len(e.statuses))
+    if coverage is not None and coverage < 1:
+        problems.append(f"error map misses {[s for s in e.statuses if s not in mapped]}")
+    limits_text = " ".join(c.text for ep in bp.scope.endpoints for c in ep.limits)
+    rl = _frac(len([s for s in e.rate_limits if s in limits_text]), len(e.rate_limits))
+    if rl is not None and rl < 1:
+        problems.append(f"limits miss {[s for s in e.rate_limits if s not in limits_text]}")
+    policies = {p.operation: p for p in bp.plan.retry_policies}
+    checks: list[bool] = []
+    for op, exp in e.retry.items():
+        p = policies.get(op)
+        if p is None:
+            checks.append(False)
+            problems.append(f"no retry policy for {op}")
+            continue
+        if exp.idempotent is not None:
+            checks.append(p.idempotent == exp.idempotent)
+        if exp.retries_after_send is not None:
+            after = any(re.search(r"read timeout|^5\d\d|^5XX", r) for r in p.retry_on)
+            checks.append(after == exp.retries_after_send)
+    retry = _frac(sum(checks), len(checks))
+    if retry is not None and retry < 1:
+        problems.append("retry policy does not match the docs' rules")
+    timeouts = (
+        1.0
+        if all(
+            p.timeouts.connect_seconds > 0
+            and p.timeouts.read_seconds > 0
+            and p.timeouts.total_deadline_seconds > 0
+            for p in bp.plan.retry_policies
+        )
+        and policies
+        else 0.0
+    )
+    claims = _claims(bp)
+    labelled = 1.0 if all(bool(c.evidence) != bool(c.assumption) for c in claims) else 0.0
+    topics = [q.topic for q in bp.scope.open_questions]
+    questions = _frac(len([t for t in e.open_questions if t in topics]), len(e.open_questions))
+    if questions is not None and questions < 1:
+        problems.append(f"open questions miss {[t for t in e.open_questions if t not in topics]}")
+    rules = {f.rule for f in bp.risk.findings}
+    findings = _frac(len([r for r in e.findings if r in rules]), len(e.findings))
+    other_checks: list[bool] = []
+    notes = " ".join(c.text for c in bp.deliverable.security_notes)
+    other_checks += [s in notes for s in e.security_notes]
+    if e.stack:
+        other_checks.append(bp.plan.stack == e.stack)
+    other = _frac(sum(other_checks), len(other_checks))
+    metrics = [
+        precision,
+        recall,
+        auth,
+        coverage,
+        rl,
+        retry,
+        timeouts,
+        labelled,
+        questions,
+        findings,
+        other,
+    ]
+    used = [m for m in metrics if m is not None]
+    score = sum(used) / len(used) if used else 0.0
+    llm_runs = [r for r in bp.runs if r.model not in ("offline", "validators")]
+    return CaseScore(
+        name=name,
+        ok=invented == 0 and leaks == 0 and not e.error,
+        score=round(score, 4),
+        invented=invented,
+        leaks=leaks,
+        selection_precision=precision,
+        selection_recall=recall,
+        auth=auth,
+        error_coverage=coverage,
+        rate_limit_recall=rl,
+        retry_conformance=retry,
+        timeouts=timeouts,
+        assumptions_labelled=labelled,
+        open_question_recall=questions,
+        findings_recall=findings,
+        other=other,
+        seconds=round(seconds, 3),
+        llm_calls=len(llm_runs),
+        prompt_tokens=sum(r.prompt_tokens or 0 for r in llm_runs),
+        completion_tokens=sum(r.completion_tokens or 0 for r in llm_runs),
+        problems=problems,
+    )
+
+
+def run_case(
+    path: Path, *, model: str = "offline", base_url: str | None = None, live: bool = False
+) -> CaseScore:
+    from ._api import plan
+
+    case = load_case(path)
+    start = time.perf_counter()
+    bp: Blueprint | None = None
+    error: str | None = None
+    for ref in [*case.docs, *case.code]:
+        if not resolve(ref).exists():
+            return CaseScore(
+                name=path.stem,
+                ok=False,
+                score=0.0,
+                invented=0,
+                leaks=0,
+                seconds=0.0,
+                problems=[f"input missing: {resolve(ref)}"],
+            )
+
+    def go() -> Blueprint:
+        return plan(
+            [resolve(d) for d in case.docs],
+            goal=case.goal,
+            context=case.context,
+            code=[resolve(c) for c in case.code],
+            operations=case.operations,
+            model=model,
+            base_url=base_url,
+        )
+
+    try:
+        bp = _replayed(path.stem, model, go) if model != "offline" and not live else go()
+    except ApiplanError as exc:
+        error = str(exc)
+    return score_case(path.stem, case, bp, error, time.perf_counter() - start)
+
+
+def _replayed(name: str, model: str, go: Callable[[], Blueprint]) -> Blueprint:
+    """LLM cases replay recorded HTTP (evals/cassettes) unless --live: no provider call, no cost."""
+    try:
+        import vcr
+    except ImportError:
+        raise UsageError(
+            "replaying recorded LLM answers needs vcrpy (pip install 'apiplan[dev]'), or pass --live"
+        ) from None
+    cassette = REPO / "evals" / "cassettes" / f"{name}.{model.replace(':', '_')}.yaml"
+    if not cassette.exists():
+        raise UsageError(
+            f"no recording for case {name} with {model} ({cassette.name}); run with --live to record"
+        )
+    recorder = vcr.VCR(
+        record_mode="none",
+        match_on=["method", "scheme", "host", "port", "path"],
+        filter_headers=["authorization", "x-api-key", "api-key", "cookie"],
+    )
+    with recorder.use_cassette(str(cassette)):
+        return go()
+
+
+def run_eval(
+    cases: Sequence[Path],
+    *,
+    model: str = "offline",
+    base_url: str | None = None,
+    jobs: int = 1,
+    live: bool = False,
+) -> EvalReport:
+    paths = list(cases) or sorted(GOLDEN.glob("*.yaml"))
+    if not paths:
+        raise UsageError("no golden cases found")
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p}: no such golden case")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        scores = list(
+            pool.map(lambda p: run_case(p, model=model, base_url=base_url, live=live), paths)
+        )
+    return EvalReport(
+        generator=f"apiplan {__version__}",
+        model=model,
+        cases=scores,
+        mean_score=round(sum(s.score for s in scores) / len(scores), 4),
+        invented=sum(s.invented for s in scores),
+        leaks=sum(s.leaks for s in scores),
+    )
+
+
+def report_markdown(report: EvalReport) -> str:
+    from .render._md import GENERATED_MARK, table
+
+    def f(v: float | None) -> str:
+        return "" if v is None else f"{v:.2f}"
+
+    out = [
+        GENERATED_MARK,
+        f"# apiplan eval ({report.model})",
+        "",
+        f"Mean score {report.mean_score:.3f}; invented items {report.invented}; leaks {report.leaks}.",
+        "",
+    ]
+    out += table(
+        [
+            "case",
+            "ok",
+            "score",
+            "invented",
+            "sel P",
+            "sel R",
+            "auth",
+            "errors",
+            "limits",
+            "retry",
+            "questions",
+            "seconds",
+            "LLM calls",
+            "tokens",
+        ],
+        [
+            (
+                c.name,
+                "yes" if c.ok else "NO",
+                f"{c.score:.2f}",
+                c.invented,
+                f(c.selection_precision),
+                f(c.selection_recall),
+                f(c.auth),
+                f(c.error_coverage),
+                f(c.rate_limit_recall),
+                f(c.retry_conformance),
+                f(c.open_question_recall),
+                f"{c.seconds:.2f}",
+                c.llm_calls,
+                c.prompt_tokens + c.completion_tokens,
+            )
+            for c in report.cases
+        ],
+    )
+    problems = [(c.name, p) for c in report.cases for p in c.problems]
+    if problems:
+        out += ["", "## Problems", ""] + [f"- {n}: {p}" for n, p in problems]
+    return "\n".join(out) + "\n"
