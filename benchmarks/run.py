@@ -28,16 +28,24 @@ from facts import CORPUS, best_of, facts_json, raw_parse, validate
 import apiplan
 
 GOALS = {
-    "stripe-spec3-2021-06.json": "create a charge", "kubernetes-v1.29-swagger2.json": "list pods in a namespace",
-    "openai-openapi-oas31.yaml": "create a chat completion", "twilio-api-v2010.json": "send an SMS",
-    "slack-web-api-swagger2.json": "post a message to a channel", "discord-openapi-oas31.json": "send a message to a channel",
-    "jira-software-cloud-oas30.min.json": "move issues to a sprint", "spotify-web-api-official-oas30.yml": "add tracks to a playlist",
-    "box-platform-v2025.0-oas30.json": "create a hub", "netlify-swagger2.yml": "create a site deploy",
-    "twilio-lookups-v2.yaml": "look up a phone number", "pagerduty-events-v2-oas30.json": "send an event",
-    "matrix-cs-login-oas31-extrefs.yaml": "log in", "oai-uber-swagger2.yaml": "estimate the price of a ride",
-    "oai-petstore-expanded-oas30.yaml": "add a pet", "oai-link-example-oas30.yaml": "get a user's repositories",
+    "stripe-spec3-2021-06.json": "create a charge",
+    "kubernetes-v1.29-swagger2.json": "list pods in a namespace",
+    "openai-openapi-oas31.yaml": "create a chat completion",
+    "twilio-api-v2010.json": "send an SMS",
+    "slack-web-api-swagger2.json": "post a message to a channel",
+    "discord-openapi-oas31.json": "send a message to a channel",
+    "jira-software-cloud-oas30.min.json": "move issues to a sprint",
+    "spotify-web-api-official-oas30.yml": "add tracks to a playlist",
+    "box-platform-v2025.0-oas30.json": "create a hub",
+    "netlify-swagger2.yml": "create a site deploy",
+    "twilio-lookups-v2.yaml": "look up a phone number",
+    "pagerduty-events-v2-oas30.json": "send an event",
+    "matrix-cs-login-oas31-extrefs.yaml": "log in",
+    "oai-uber-swagger2.yaml": "estimate the price of a ride",
+    "oai-petstore-expanded-oas30.yaml": "add a pet",
+    "oai-link-example-oas30.yaml": "get a user's repositories",
     "oai-petstore-swagger2.json": "list pets",
-}  # fmt: skip
+}
 
 _PEAK = """
 import sys, apiplan
@@ -109,8 +117,10 @@ def main() -> None:
         facts = best_of(2, lambda spec=spec: facts_json(spec))
         plan = plan_seconds(spec, goal)
         val = float("nan") if args.no_validator else best_of(1, lambda spec=spec: validate(spec))
-        print(f"{spec.name:40} {spec.stat().st_size / 1e6:5.2f} {parse:8.3f} {facts:8.3f} {plan:7.3f} "
-              f"{peak_mb(spec, goal):8.0f} {facts / val if val == val else float('nan'):15.2f}")  # fmt: skip
+        print(
+            f"{spec.name:40} {spec.stat().st_size / 1e6:5.2f} {parse:8.3f} {facts:8.3f} {plan:7.3f} "
+            f"{peak_mb(spec, goal):8.0f} {facts / val if val == val else float('nan'):15.2f}"
+        )
     print(f"\napiplan --help start-up: {startup():.3f} s (target <= 0.3 s)")
     print("\nscaling (Box spec paths repeated):")
     rows = scaling()

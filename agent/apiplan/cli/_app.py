@@ -455,6 +455,32 @@ def eval_(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@app.command()
+def chat(
+    docs: Annotated[
+        list[str] | None,
+        typer.Argument(help="API documents (asked for when omitted).", show_default=False),
+    ] = None,
+    goal: Annotated[
+        str | None, typer.Option("--goal", "-g", help="What to build (asked for when omitted).")
+    ] = None,
+    code: Annotated[
+        list[str] | None, typer.Option("--code", help="Existing client code. Repeatable.")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="'offline' (default) or provider:model.")
+    ] = "offline",
+    session: Annotated[
+        Path | None,
+        typer.Option("--session", help="Save the session here after every change; resume from it."),
+    ] = None,
+) -> None:
+    """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
+    from ._chat import run_chat
+
+    raise typer.Exit(run_chat(docs or [], goal, code or [], model, session))
+
+
 def main() -> None:
     """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
     try:

@@ -1,0 +1,532 @@
+"""`apiplan chat`: a conversation over the same library path as `apiplan plan`.
+
+Works in a terminal (prompt_toolkit: history and tab completion; rich output, no colour with
+NO_COLOR or when not a TTY) and with piped stdin, so sessions can be scripted. The session (docs,
+goal, answers, pins, the blueprint) is saved to --session after every change and resumed from it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ApiplanError
+
+COMMANDS = {
+    "help": "list the commands",
+    "show": "show a section: summary, contract, errors, retries, tests, security, risks, questions, plan",
+    "why": "why an item is there: its evidence or the reason it is assumed (e.g. why 429)",
+    "goal": "change the goal and plan again",
+    "pin": "pin an operation (METHOD:PATH) and plan again",
+    "drop": "drop a pinned or selected operation (METHOD:PATH)",
+    "add": "add a document or code file (.py/.js/.ts/.sh are code)",
+    "deadline": "set the total deadline in seconds and plan again",
+    "regen": "plan again",
+    "export": "write the blueprint: export FILE.md or FILE.json",
+    "save": "save the session (it is also saved after every change)",
+    "quit": "leave (the session is saved)",
+}
+SECTIONS = (
+    "summary",
+    "contract",
+    "errors",
+    "retries",
+    "tests",
+    "security",
+    "risks",
+    "questions",
+    "plan",
+)
+_CODE_SUFFIXES = (".py", ".js", ".ts", ".tsx", ".mjs", ".sh")
+
+
+@dataclass
+class SessionState:
+    docs: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    goal: str = ""
+    answers: list[dict[str, str]] = field(default_factory=list)
+    pins: list[str] = field(default_factory=list)
+    deadline: float | None = None
+    model: str = "offline"
+    asked: list[str] = field(default_factory=list)
+    blueprint: dict[str, Any] | None = None
+
+
+class Chat:
+    def __init__(
+        self, state: SessionState, session_file: Path | None, console: Any, reader: Any
+    ) -> None:
+        self.state = state
+        self.session_file = session_file
+        self.console = console
+        self.read = reader
+        self.facts: Any = None
+        self.bp: Any = None
+        self.pending: list[Any] = []
+
+    # -- output ------------------------------------------------------------------------------------------
+    def say(self, text: str = "") -> None:
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def hint(self, text: str) -> None:
+        self.say(f"! {text}")
+
+    def save(self) -> None:
+        if self.session_file is None:
+            return
+        self.state.blueprint = (
+            json.loads(self.bp.model_dump_json()) if self.bp is not None else None
+        )
+        tmp = self.session_file.with_suffix(self.session_file.suffix + ".tmp")
+        tmp.write_text(json.dumps(asdict(self.state), indent=1), encoding="utf-8")
+        tmp.replace(self.session_file)
+
+    # -- steps --------------------------------------------------------------------------------------------
+    def load(self) -> bool:
+        import apiplan
+
+        while not self.state.docs:
+            line = self.read("Documents to read (paths separated by spaces): ")
+            if line is None:
+                return False
+            self.state.docs = [p for p in line.split() if p]
+        try:
+            self.facts = apiplan.load_facts(self.state.docs, code=self.state.code)
+        except ApiplanError as exc:
+            self.hint(str(exc))
+            self.state.docs = []
+            return self.load()
+        f = self.facts
+        titles = ", ".join(dict.fromkeys(d.title or d.path for d in f.documents))
+        self.say(f"Read {len(f.documents)} document(s): {titles}")
+        self.say(
+            f"  {len(f.operations)} operations; auth: {', '.join(s.name + ' (' + s.type + ')' for s in f.security_schemes) or 'none documented'}"
+        )
+        limits = [r for r in f.rate_limits if r.kind in ("limit", "status", "header")]
+        self.say(
+            f"  rate-limit evidence: {len(limits)}; warnings: {len(f.warnings)}"
+            + (f"; code files: {len(f.code)}" if f.code else "")
+        )
+        for w in f.warnings[:3]:
+            self.say(f"  warning: {w.message}")
+        self.save()
+        return True
+
+    def ask_goal(self) -> bool:
+        while not self.state.goal.strip():
+            line = self.read("What do you want to build? ")
+            if line is None:
+                return False
+            if not line.strip():
+                self.hint("the goal is empty: say in plain words what the integration must do")
+                continue
+            self.state.goal = line.strip()
+        self.save()
+        return True
+
+    def context(self) -> list[str]:
+        return [
+            f"User-stated ({a['topic']}{', ' + a['operation'] if a.get('operation') else ''}): {a['answer']}"
+            for a in self.state.answers
+        ]
+
+    def plan(self) -> bool:
+        import apiplan
+
+        self.say("Planning…")
+        try:
+            self.bp = apiplan.plan(
+                self.facts,
+                goal=self.state.goal,
+                context=self.context(),
+                operations=self.state.pins,
+                deadline=self.state.deadline,
+                model=self.state.model,
+                code=[],
+            )
+        except ApiplanError as exc:
+            self.hint(str(exc))
+            return False
+        self.pending = [
+            q for q in self.bp.scope.open_questions if q.question not in self.state.asked
+        ]
+        self.save()
+        return True
+
+    def questions(self) -> bool:
+        """Ask each open question once; an answer becomes a user-stated fact."""
+        changed = False
+        total = len(self.pending)
+        for i, q in enumerate(list(self.pending), 1):
+            self.say(f"[{i}/{total}] {q.question}")
+            self.say(f"      why it matters: {q.why}. Enter keeps the assumption: {q.default}.")
+            while True:
+                line = self.read("answer> ")
+                if line is None:
+                    return False
+                first = line.strip().lstrip("/").split(" ", 1)[0].lower()
+                if line.strip().startswith("/") or (first in COMMANDS and first not in ("add",)):
+                    if not self.handle(line):
+                        return False
+                    self.say(f"(still open) {q.question}")
+                    continue
+                break
+            self.state.asked.append(q.question)
+            self.pending.remove(q)
+            if line.strip() and q.topic == "timeouts":
+                import re
+
+                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?)?\s*", line)
+                if m:
+                    self.state.deadline = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
+            if line.strip():
+                self.state.answers.append(
+                    {
+                        "topic": q.topic,
+                        "operation": q.operation or "",
+                        "question": q.question,
+                        "answer": line.strip(),
+                    }
+                )
+                changed = True
+            self.save()
+        if changed:
+            self.plan()
+        return True
+
+    def summary(self) -> None:
+        bp = self.bp
+        if bp is None:
+            self.say("No blueprint yet.")
+            return
+        highs = [f for f in bp.risk.findings if f.severity == "high"]
+        self.say(f"Blueprint for: {bp.scope.goal}")
+        for c in bp.scope.selection:
+            self.say(
+                f"  operation {c.key}" + (" (pinned)" if c.pinned else f" (score {c.score:g})")
+            )
+        for p in bp.plan.retry_policies:
+            self.say(
+                f"  {p.operation}: {'safe to repeat' if p.idempotent else 'not safe to repeat'}, {p.max_attempts} attempts, deadline {p.timeouts.total_deadline_seconds:g} s"
+            )
+        self.say(
+            f"  error map: {len(bp.deliverable.error_map)} rows; tests: {len(bp.deliverable.test_matrix)}; open questions: {len(bp.scope.open_questions)}"
+        )
+        self.say(
+            f"  risk check: {'clean' if not bp.risk.findings else f'{len(highs)} high, {len(bp.risk.findings) - len(highs)} other'}"
+        )
+        for a in self.state.answers:
+            self.say(f"  user-stated ({a['topic']}): {a['answer']}")
+        self.say("Type help for commands.")
+
+    # -- commands ------------------------------------------------------------------------------------------
+    def show(self, what: str) -> None:
+        from ..render import blueprint_to_markdown
+
+        bp = self.bp
+        what = what.strip().lower() or "summary"
+        if what not in SECTIONS:
+            self.hint(f"unknown section {what!r}: {', '.join(SECTIONS)}")
+            return
+        if bp is None:
+            self.hint("no blueprint yet: set a goal first")
+            return
+        if what == "summary":
+            self.summary()
+        elif what == "contract":
+            for ep in bp.scope.endpoints:
+                self.say(f"{ep.operation}: {ep.purpose.text}")
+                self.say(f"  auth: {ep.auth.text}")
+                for f in ep.request:
+                    self.say(
+                        f"  request {f.location} {f.name}{' (required)' if f.required else ''}"
+                    )
+                self.say(
+                    f"  statuses: {', '.join(ep.success_statuses + ep.error_statuses) or 'none documented'}"
+                )
+        elif what == "errors":
+            for r in bp.deliverable.error_map:
+                self.say(
+                    f"{r.operation} {r.status} [{r.error_class}] {'retry' if r.retry else 'no retry'}: {r.action}"
+                )
+        elif what == "retries":
+            for p in bp.plan.retry_policies:
+                self.say(p.text)
+        elif what == "tests":
+            for t in bp.plan.tests + bp.deliverable.test_matrix:
+                self.say(f"{t.name}: {t.scenario} -> {t.expect} [{t.fixture}]")
+        elif what == "security":
+            for n in bp.deliverable.security_notes:
+                self.say(f"- {n.text}")
+        elif what == "risks":
+            self.say(
+                "no findings"
+                if not bp.risk.findings
+                else "\n".join(
+                    f"{f.severity} {f.rule} {f.location}: {f.message}" for f in bp.risk.findings
+                )
+            )
+        elif what == "questions":
+            for q in bp.scope.open_questions:
+                self.say(f"- {q.question} (until answered: {q.default})")
+            for a in self.state.answers:
+                self.say(f"- answered (user-stated): {a['question']} -> {a['answer']}")
+        else:
+            self.say(blueprint_to_markdown(bp))
+
+    def why(self, item: str) -> None:
+        from ..schemas import Claim
+
+        if self.bp is None or not item.strip():
+            self.hint("why needs an item, e.g. why 429 or why routing_key")
+            return
+        needle = item.strip().lower()
+        found: list[Claim] = []
+
+        def visit(obj: Any) -> None:
+            from pydantic import BaseModel
+
+            if (isinstance(obj, Claim) and needle in obj.text.lower()) or (
+                isinstance(obj, Claim) and needle == getattr(obj, "status", "").lower()
+            ):
+                found.append(obj)
+            if isinstance(obj, BaseModel):
+                for name in type(obj).model_fields:
+                    visit(getattr(obj, name))
+            elif isinstance(obj, list):
+                for x in obj:
+                    visit(x)
+
+        visit(self.bp.scope)
+        visit(self.bp.deliverable)
+        visit(self.bp.plan)
+        if not found:
+            self.hint(f"nothing in the blueprint mentions {item.strip()!r}")
+            return
+        for c in found[:5]:
+            self.say(f"- {c.text[:160]}")
+            if c.evidence:
+                self.say("    evidence: " + "; ".join(s.cite() for s in c.evidence[:3]))
+            else:
+                self.say(f"    assumption: {c.assumption}")
+
+    def add(self, path: str) -> None:
+        p = path.strip()
+        if not p:
+            self.hint("add needs a file path")
+            return
+        if not Path(p).is_file():
+            self.hint(f"{p}: no such file")
+            return
+        target = self.state.code if p.endswith(_CODE_SUFFIXES) else self.state.docs
+        target.append(p)
+        try:
+            import apiplan
+
+            self.facts = apiplan.load_facts(self.state.docs, code=self.state.code)
+        except ApiplanError as exc:
+            target.remove(p)
+            self.hint(str(exc))
+            return
+        self.say(f"added {p}")
+        self.plan() and self.summary()
+
+    def export(self, path: str) -> None:
+        from .._output import write_output
+        from ..render import blueprint_to_markdown, to_json
+
+        p = path.strip()
+        if not p or not p.endswith((".md", ".json")):
+            self.hint("export needs a file ending in .md or .json")
+            return
+        if self.bp is None:
+            self.hint("no blueprint yet")
+            return
+        try:
+            write_output(
+                Path(p), to_json(self.bp) if p.endswith(".json") else blueprint_to_markdown(self.bp)
+            )
+        except ApiplanError as exc:
+            self.hint(str(exc))
+            return
+        self.say(f"wrote {p}")
+
+    def handle(self, line: str) -> bool:
+        """One input line; False to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        word, _, rest = text.lstrip("/").partition(" ")
+        word = word.lower()
+        if word in ("quit", "exit", "q"):
+            return False
+        if word == "help":
+            for name, desc in COMMANDS.items():
+                self.say(f"  {name:9} {desc}")
+        elif word == "show":
+            self.show(rest)
+        elif word in SECTIONS and not text.startswith("/"):
+            self.show(word)
+        elif word == "why":
+            self.why(rest)
+        elif word == "goal":
+            if not rest.strip():
+                self.hint("goal needs text, e.g. goal track a parcel")
+            else:
+                self.state.goal = rest.strip()
+                self.state.pins = []
+                self.plan() and self.summary()
+        elif word == "pin":
+            self.state.pins.append(rest.strip())
+            if not self.plan():
+                self.state.pins.pop()
+            else:
+                self.summary()
+        elif word == "drop":
+            key = rest.strip().replace(":", " ", 1).upper().split(" ", 1)
+            keys = [c.key for c in self.bp.scope.selection] if self.bp else []
+            target = (
+                " ".join([key[0], rest.strip().split(":", 1)[-1].split(" ", 1)[-1]])
+                if len(key) == 2
+                else ""
+            )
+            if target not in keys:
+                self.hint(f"{rest.strip()!r} is not selected ({', '.join(keys)})")
+            else:
+                self.state.pins = [k.replace(" ", ":", 1) for k in keys if k != target]
+                if not self.state.pins:
+                    self.hint("that was the only operation; pin another first")
+                else:
+                    self.plan() and self.summary()
+        elif word == "add":
+            self.add(rest)
+        elif word == "deadline":
+            try:
+                value = float(rest)
+                if value <= 0:
+                    raise ValueError
+            except ValueError:
+                self.hint("deadline needs a positive number of seconds")
+                return True
+            self.state.deadline = value
+            self.plan() and self.summary()
+        elif word in ("regen", "replan"):
+            self.plan() and self.summary()
+        elif word == "export":
+            self.export(rest)
+        elif word == "save":
+            self.save()
+            self.say(
+                f"saved {self.session_file}"
+                if self.session_file
+                else "no --session file: nothing to save to"
+            )
+        elif self.state.model != "offline":
+            self.hint("free-text questions to the model are not wired yet; use the commands (help)")
+        else:
+            self.hint(
+                f"offline, I understand commands only ({', '.join(COMMANDS)}); {text[:30]!r} is not one. Type help."
+            )
+        self.save()
+        return True
+
+    def run(self) -> int:
+        if not self.load() or not self.ask_goal():
+            self.save()
+            return 0
+        if self.state.blueprint is None or self.bp is None:
+            if not self.plan():
+                self.state.goal = ""
+                if not self.ask_goal() or not self.plan():
+                    return 0
+            if not self.questions():
+                return 0
+        self.summary()
+        while True:
+            line = self.read("apiplan> ")
+            if line is None or not self.handle(line):
+                break
+        self.save()
+        self.say("bye")
+        return 0
+
+
+def _reader(console: Any) -> Any:
+    """prompt_toolkit in a terminal (history, completion); plain lines from a pipe."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            from prompt_toolkit import PromptSession
+            from prompt_toolkit.completion import WordCompleter
+            from prompt_toolkit.history import InMemoryHistory
+
+            session: Any = PromptSession(
+                history=InMemoryHistory(),
+                completer=WordCompleter([*COMMANDS, *(f"/{c}" for c in COMMANDS), *SECTIONS]),
+            )
+
+            def read(prompt: str) -> str | None:
+                while True:
+                    try:
+                        return session.prompt(prompt)
+                    except KeyboardInterrupt:
+                        continue  # Ctrl-C cancels this input only
+                    except EOFError:
+                        return None
+
+            return read
+        except ImportError:
+            pass
+
+    def read_plain(prompt: str) -> str | None:
+        console.print(prompt, end="", markup=False, highlight=False)
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            console.print()
+            return ""
+        if not line:
+            return None
+        if not sys.stdin.isatty():
+            console.print(line.rstrip("\n"), markup=False, highlight=False)
+        return line.rstrip("\n")
+
+    return read_plain
+
+
+def run_chat(
+    docs: list[str], goal: str | None, code: list[str], model: str, session: Path | None
+) -> int:
+    from rich.console import Console
+
+    no_color = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+    console = Console(no_color=no_color, highlight=False, soft_wrap=True)
+    state = SessionState()
+    if session is not None and session.exists():
+        try:
+            data = json.loads(session.read_text(encoding="utf-8"))
+            state = SessionState(
+                **{k: v for k, v in data.items() if k in SessionState.__dataclass_fields__}
+            )
+        except (ValueError, TypeError) as exc:
+            from ..exceptions import UsageError
+
+            raise UsageError(f"{session}: not an apiplan chat session ({exc})") from None
+        console.print(f"Resumed session {session}", markup=False)
+    if docs:
+        state.docs = list(dict.fromkeys([*state.docs, *docs]))
+    if code:
+        state.code = list(dict.fromkeys([*state.code, *code]))
+    if goal:
+        state.goal = goal
+    state.model = model or state.model
+    chat = Chat(state, session, console, _reader(console))
+    if state.blueprint is not None:
+        from ..schemas import Blueprint
+
+        chat.bp = Blueprint.model_validate(state.blueprint)
+    return chat.run()
