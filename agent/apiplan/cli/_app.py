@@ -276,6 +276,7 @@ def check(
     if blueprint is not None and not docs:
         raise UsageError("--blueprint needs the documents it was planned from")
     facts = load_facts(docs or [], code=code or [])
+    docs = [d for d in docs or [] if any(str(d) == x.path for x in facts.documents)]
     bp = None
     if blueprint is not None:
         from pydantic import ValidationError
@@ -474,11 +475,14 @@ def chat(
         Path | None,
         typer.Option("--session", help="Save the session here after every change; resume from it."),
     ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+    ] = None,
 ) -> None:
     """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
     from ._chat import run_chat
 
-    raise typer.Exit(run_chat(docs or [], goal, code or [], model, session))
+    raise typer.Exit(run_chat(docs or [], goal, code or [], model, session, base_url))
 
 
 def main() -> None:

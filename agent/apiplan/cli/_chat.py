@@ -53,6 +53,7 @@ class SessionState:
     pins: list[str] = field(default_factory=list)
     deadline: float | None = None
     model: str = "offline"
+    base_url: str | None = None
     asked: list[str] = field(default_factory=list)
     blueprint: dict[str, Any] | None = None
 
@@ -147,7 +148,8 @@ class Chat:
                 operations=self.state.pins,
                 deadline=self.state.deadline,
                 model=self.state.model,
-                code=[],
+                base_url=self.state.base_url,
+                fallback="offline" if self.state.model != "offline" else "none",
             )
         except ApiplanError as exc:
             self.hint(str(exc))
@@ -315,6 +317,43 @@ class Chat:
             else:
                 self.say(f"    assumption: {c.assumption}")
 
+    def ask_model(self, question: str) -> None:
+        """Free text with an LLM: answered from the facts and blueprint, grounded like a phase."""
+        from ..exceptions import PhaseError
+        from ..planner import PlanInput, parse_context
+        from ..providers._llm import LLMProvider, parse_model
+
+        if self.bp is None:
+            self.hint("no blueprint yet: set a goal first")
+            return
+        try:
+            provider = LLMProvider(parse_model(self.state.model, base_url=self.state.base_url))
+            inp = PlanInput(
+                facts=self.facts,
+                goal=self.state.goal,
+                ctx=parse_context(self.state.goal, self.context()),
+                selection=self.bp.scope.selection,
+            )
+            reply = provider.answer(
+                inp, self.bp.scope.model_dump_json(exclude_defaults=True), question
+            )
+        except PhaseError as exc:
+            self.hint(
+                "the model's answer named things the documents do not hold, so it is not shown: "
+                + "; ".join(exc.errors[-1:])
+            )
+            return
+        except ApiplanError as exc:
+            self.hint(str(exc))
+            return
+        self.say(reply.answer.text)
+        if reply.answer.evidence:
+            self.say("    evidence: " + "; ".join(s.cite() for s in reply.answer.evidence[:4]))
+        else:
+            self.say(f"    assumption: {reply.answer.assumption}")
+        for gap in reply.not_in_docs:
+            self.say(f"    not in the docs: {gap}")
+
     def add(self, path: str) -> None:
         p = path.strip()
         if not p:
@@ -427,7 +466,7 @@ class Chat:
                 else "no --session file: nothing to save to"
             )
         elif self.state.model != "offline":
-            self.hint("free-text questions to the model are not wired yet; use the commands (help)")
+            self.ask_model(text)
         else:
             self.hint(
                 f"offline, I understand commands only ({', '.join(COMMANDS)}); {text[:30]!r} is not one. Type help."
@@ -499,7 +538,12 @@ def _reader(console: Any) -> Any:
 
 
 def run_chat(
-    docs: list[str], goal: str | None, code: list[str], model: str, session: Path | None
+    docs: list[str],
+    goal: str | None,
+    code: list[str],
+    model: str,
+    session: Path | None,
+    base_url: str | None = None,
 ) -> int:
     from rich.console import Console
 
@@ -524,6 +568,7 @@ def run_chat(
     if goal:
         state.goal = goal
     state.model = model or state.model
+    state.base_url = base_url or state.base_url
     chat = Chat(state, session, console, _reader(console))
     if state.blueprint is not None:
         from ..schemas import Blueprint

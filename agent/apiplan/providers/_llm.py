@@ -31,7 +31,7 @@ from .._secrets import redact
 from .._tokens import count_tokens
 from ..exceptions import PhaseError, UsageError
 from ..planner import PlanInput
-from ..schemas import Deliverable, Scope, WorkingPlan
+from ..schemas import ChatAnswer, Deliverable, Scope, WorkingPlan
 from ._offline import OfflineProvider
 
 # Local OpenAI-compatible servers and their usual addresses.
@@ -214,6 +214,12 @@ class LLMProvider:
             lambda: self._offline.deliverable(inp, scope, plan),
         )  # type: ignore[return-value]
 
+    def answer(self, inp: PlanInput, blueprint_json: str, question: str) -> ChatAnswer:
+        """A free-text question in chat, answered from the facts and the current blueprint."""
+        values = self._values(inp)
+        prompt = render("chat", **values, blueprint_json=blueprint_json, question=question)
+        return self._phase("chat", ChatAnswer, prompt, inp, None)  # type: ignore[return-value]
+
     # -- internals ------------------------------------------------------------------------------------
     def _values(self, inp: PlanInput) -> dict[str, Any]:
         from ._budget import facts_for_prompt
@@ -285,7 +291,7 @@ class LLMProvider:
             info.errors += [str(exc)] if isinstance(exc, _Deadline) else _errors_of(exc)
             if span is not None:
                 span.end(output=None, error=info.errors[-1] if info.errors else type(exc).__name__)
-            if not self.settings.fallback_offline:
+            if not self.settings.fallback_offline or offline is None:
                 raise PhaseError(phase, self.name, info.errors or [type(exc).__name__]) from None
             info.fallback = True
             return offline()

@@ -3,6 +3,7 @@
 from ._base import StrictModel
 from ._blueprint import (
     Blueprint,
+    ChatAnswer,
     Claim,
     Deliverable,
     EndpointScope,
@@ -63,6 +64,7 @@ __all__ = [
     "Blueprint",
     "Body",
     "CaseScore",
+    "ChatAnswer",
     "Claim",
     "CodeFacts",
     "CodeFile",

@@ -308,3 +308,14 @@ class Blueprint(StrictModel):
     deliverable: Deliverable = Field(description="Phase 2.")
     risk: RiskCheck = Field(description="Phase 3.")
     runs: list[PhaseRun] = Field(default_factory=list, description="How each phase was produced.")
+
+
+class ChatAnswer(PhaseOutput):
+    """An answer in `apiplan chat`, grounded like a phase (checked against the facts)."""
+
+    answer: Claim = Field(
+        description="The answer, with evidence from the documents or an assumption."
+    )
+    not_in_docs: list[str] = Field(
+        default_factory=list, description="What the question needs that the documents do not say."
+    )

@@ -695,7 +695,8 @@ class _PyAnalyzer:
                     )
 
 
-_CURL = re.compile(r"\bcurl\b(?P<rest>(?:\\\n|[^\n])*)")
+# A curl *command*: 'curl' followed by a flag, a URL or a quote (not the word in prose).
+_CURL = re.compile(r"\bcurl(?=\s+(?:-|https?://|['\"]))(?P<rest>(?:\\\n|[^\n])*)")
 _JS_CALL = re.compile(
     r"\b(fetch|axios(?:\.(?:get|post|put|patch|delete|request))?)\s*\(\s*(?P<q>[`'\"])?(?P<url>[^`'\"\s,)]*)"
 )

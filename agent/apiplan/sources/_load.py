@@ -18,6 +18,7 @@ from ._refs import Workspace
 
 _PROSE_SUFFIXES = (".md", ".mdx", ".markdown", ".rst", ".html", ".htm")
 _STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
+_CODE_SUFFIXES = (".py", ".pyw", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".sh", ".bash")
 
 
 def _is_prose(path: Path, max_bytes: int) -> bool:
@@ -151,6 +152,9 @@ def load_facts(
         DocumentError: a document cannot be read or is not a supported API description.
         UsageError: no documents were given.
     """
+    # Code given among the documents (`--code a.py b.py` leaves b.py as a document) is code.
+    code = [*code, *(d for d in docs if Path(d).suffix.lower() in _CODE_SUFFIXES)]
+    docs = [d for d in docs if Path(d).suffix.lower() not in _CODE_SUFFIXES]
     if not docs and not code:
         raise UsageError("no documents given")
     parts: list[Facts] = [] if docs else [Facts()]

@@ -44,7 +44,7 @@ _ENDPOINT_LINE = re.compile(
 _INLINE_ENDPOINT = re.compile(rf"`({_METHODS})\s+(https?://[^`\s]+|/[^`\s]*)`")
 _ROUTE = re.compile(rf"<Route\s+method=[\"']({_METHODS})[\"']\s*>(.*?)</Route>", re.I)
 _LIQUID = re.compile(rf"\{{%\s*apiv3example\s+\S+\s+({_METHODS})\s+(https?://\S+)", re.I)
-_CURL = re.compile(r"\bcurl\b((?:\\\n|[^\n])*)")
+_CURL = re.compile(r"\bcurl(?=\s+(?:-|https?://|['\"]))((?:\\\n|[^\n])*)")
 _HEADING_ENDPOINT = re.compile(rf"^({_METHODS})\s+(/\S*|https?://\S+)")
 _STATUS_HEAD = re.compile(r"^\s*`?(\d{3})`?\s*[:\-–—]\s*(.+)$")
 _STATUS_ROW = re.compile(r"^\s*`?(\d{3})`?\s*$")
@@ -352,7 +352,7 @@ class ProseExtractor:
                     "http",
                     "basic",
                     line,
-                    "curl --user " + user.group(1) + ":…",
+                    f"--user {user.group(1)}:… (curl basic auth)",
                     detail=f"user `{user.group(1)}`, API key as password",
                 )
         for hm in _HTTP_STATUS_LINE.finditer(b.text):
