@@ -330,3 +330,23 @@ def test_real_llamacpp_server() -> None:
         fallback="offline",
     )
     assert not [f for f in bp.risk.findings if f.severity == "high"]
+
+
+def test_library_bounds_reach_the_sdk(offline_parts) -> None:  # type: ignore[no-untyped-def]
+    """The caller's timeout and retries bound the calls: a silent server ends at the given timeout."""
+    sock, url = silent_socket()
+    try:
+        start = time.monotonic()
+        with pytest.raises(PhaseError, match=r"Timeout|timed out"):
+            apiplan.plan(
+                [EXAMPLE],
+                goal=GOAL,
+                model="openai-compatible:m",
+                base_url=url,
+                timeout=0.5,
+                max_retries=0,
+                phase_deadline=5,
+            )
+        assert time.monotonic() - start < 5
+    finally:
+        sock.close()

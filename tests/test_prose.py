@@ -116,6 +116,9 @@ def test_sendgrid_liquid_and_typo_keys() -> None:
     listing = facts.operation("GET /v3/asm/groups")
     fields = {f.path: f.confidence for f in listing.responses[0].body.fields}
     assert fields["description 2"] == "uncertain" and fields["name"] == "example"
+    lines = Path(corpus("prose", "sendgrid-v3-suppression-groups-2018.md")).read_text().splitlines()
+    for f in create.responses[0].body.fields + listing.responses[0].body.fields:
+        assert f'"{f.path}"' in lines[f.source.line - 1], (f.path, f.source.line)
     assert [s.url for s in facts.servers] == ["https://api.sendgrid.com"]
 
 
@@ -200,3 +203,22 @@ def test_hostile_prose(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\x02 not text")
     with pytest.raises(apiplan.DocumentError, match="binary"):
         apiplan.load_facts([binary])
+
+
+def test_html_reference_page(tmp_path: Path) -> None:
+    """An HTML page (invented API) read through the standard library's parser, with lines."""
+    page = tmp_path / "widgets.html"
+    page.write_text(
+        "<!DOCTYPE html>\n<html><body>\n<h2>Create a widget</h2>\n<pre>POST /v1/widgets HTTP/1.1</pre>\n"
+        "<p>Send <code>Authorization: Bearer &lt;token&gt;</code>. You can make 20 requests per minute.</p>\n"
+        "<table>\n<tr><th>Status</th><th>Meaning</th></tr>\n<tr><td>201</td><td>Created</td></tr>\n"
+        "<tr><td>429</td><td>Too many requests</td></tr>\n</table>\n</body></html>\n"
+    )
+    facts = apiplan.load_facts([page])
+    op = facts.operation("POST /v1/widgets")
+    assert op is not None and op.summary == "Create a widget" and op.source.line == 4
+    assert [r.status for r in op.responses] == ["201", "429"]
+    assert [(s.type, s.scheme) for s in facts.security_schemes] == [("http", "bearer")]
+    assert any(
+        r.kind == "limit" and r.limit == 20 and r.window_seconds == 60 for r in facts.rate_limits
+    )

@@ -20,6 +20,9 @@ def plan(
     model: str = "offline",
     base_url: str | None = None,
     fallback: str = "none",
+    timeout: float | None = None,
+    phase_deadline: float | None = None,
+    max_retries: int | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> Blueprint:
     """Build an integration blueprint for ``goal`` from API documents.
@@ -37,6 +40,9 @@ def plan(
         base_url: an OpenAI-compatible server's URL (llama.cpp, vLLM, Ollama, LM Studio).
         fallback: 'offline' fills a phase the LLM could not produce from the offline planner
             (marked in the blueprint); 'none' raises PhaseError.
+        timeout: read timeout of each LLM request in seconds (default LLM_READ_TIMEOUT_SECONDS).
+        phase_deadline: wall clock of one LLM phase, re-asks included (LLM_PHASE_DEADLINE_SECONDS).
+        max_retries: SDK retries per request (LLM_SDK_MAX_RETRIES).
         on_progress: called with one line per phase, for long runs.
 
     Raises:
@@ -57,7 +63,18 @@ def plan(
     tracer = (
         make_tracer("apiplan.plan", {"goal": goal, "model": model}) if model != "offline" else None
     )
-    provider = resolve_provider(model, base_url=base_url, fallback=fallback, tracer=tracer)
+    bounds = {
+        k: v
+        for k, v in (
+            ("read_timeout", timeout),
+            ("phase_deadline", phase_deadline),
+            ("sdk_max_retries", max_retries),
+        )
+        if v is not None
+    }
+    provider = resolve_provider(
+        model, base_url=base_url, fallback=fallback, tracer=tracer, bounds=bounds
+    )
     if isinstance(docs, Facts):
         facts = docs
         if code:

@@ -46,18 +46,9 @@ def _frac(hit: int, total: int) -> float | None:
 
 
 def _claims(obj: object) -> list[Claim]:
-    from pydantic import BaseModel
+    from .validators._undocumented import _claims as walk
 
-    out: list[Claim] = []
-    if isinstance(obj, Claim):
-        out.append(obj)
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            out += _claims(getattr(obj, name))
-    elif isinstance(obj, list):
-        for item in obj:
-            out += _claims(item)
-    return out
+    return [c for _, c in walk(obj)]  # type: ignore[arg-type]
 
 
 def score_case(

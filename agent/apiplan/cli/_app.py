@@ -235,6 +235,23 @@ class Severity(str, Enum):
     low = "low"
 
 
+def _emit_findings(
+    risk: object, format: CheckFormat, output: Path | None, force: bool, fail_on: Severity
+) -> None:
+    """Print or write findings in the chosen format; exit 1 at or above the threshold."""
+    from ..render import findings_to_json, findings_to_sarif, findings_to_text
+
+    render = {
+        CheckFormat.text: findings_to_text,
+        CheckFormat.json: findings_to_json,
+        CheckFormat.sarif: findings_to_sarif,
+    }
+    _emit(render[format](risk), output, force)  # type: ignore[arg-type]
+    order = ["high", "medium", "low"]
+    if any(order.index(f.severity) <= order.index(fail_on.value) for f in risk.findings):  # type: ignore[attr-defined]
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 CodeOpt = Annotated[
     list[Path] | None,
     typer.Option("--code", help="Existing client code to read (Python, JS/TS, shell). Repeatable."),
@@ -267,7 +284,6 @@ def check(
 ) -> None:
     """Risk check: undocumented names, timeouts, secrets, retries, silent failures, schema drift."""
     from ..exceptions import UsageError
-    from ..render import findings_to_json, findings_to_sarif, findings_to_text
     from ..sources import load_facts
     from ..validators import check as run_check
 
@@ -292,16 +308,7 @@ def check(
                 f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
             ) from None
     risk = run_check(facts, blueprint=bp, docs=bool(docs))
-    render = {
-        CheckFormat.text: findings_to_text,
-        CheckFormat.json: findings_to_json,
-        CheckFormat.sarif: findings_to_sarif,
-    }
-    _emit(render[format](risk), output, force)
-    order = ["high", "medium", "low"]
-    threshold = order.index(fail_on.value)
-    if any(order.index(f.severity) <= threshold for f in risk.findings):
-        raise typer.Exit(EXIT_FINDINGS)
+    _emit_findings(risk, format, output, force, fail_on)
 
 
 @app.command()
@@ -328,7 +335,6 @@ def diff(
 ) -> None:
     """Changes between two spec versions that break the selected operations (all, if none given)."""
     from ..planner import select_operations
-    from ..render import findings_to_json, findings_to_sarif, findings_to_text
     from ..sources import load_facts
     from ..validators import diff_operations
 
@@ -339,15 +345,7 @@ def diff(
     else:
         keys = [op.key for op in before.operations]
     risk = diff_operations(before, after, keys)
-    render = {
-        CheckFormat.text: findings_to_text,
-        CheckFormat.json: findings_to_json,
-        CheckFormat.sarif: findings_to_sarif,
-    }
-    _emit(render[format](risk), output, force)
-    order = ["high", "medium", "low"]
-    if any(order.index(f.severity) <= order.index(fail_on.value) for f in risk.findings):
-        raise typer.Exit(EXIT_FINDINGS)
+    _emit_findings(risk, format, output, force, fail_on)
 
 
 @app.command()

@@ -7,11 +7,21 @@ __all__ = ["OfflineProvider", "PhaseProvider", "resolve_provider"]
 
 
 def resolve_provider(
-    model: str, *, base_url: str | None = None, fallback: str = "none", tracer: object = None
+    model: str,
+    *,
+    base_url: str | None = None,
+    fallback: str = "none",
+    tracer: object = None,
+    bounds: dict[str, float] | None = None,
 ) -> PhaseProvider:
     """'offline' -> the offline planner; 'openai:…', 'anthropic:…', 'ollama:…' -> an LLM provider."""
     if model in ("offline", ""):
         return OfflineProvider()
+    import dataclasses
+
     from ._llm import LLMProvider, parse_model
 
-    return LLMProvider(parse_model(model, base_url=base_url, fallback=fallback), tracer=tracer)
+    settings = parse_model(model, base_url=base_url, fallback=fallback)
+    if bounds:
+        settings = dataclasses.replace(settings, **bounds)  # type: ignore[arg-type]
+    return LLMProvider(settings, tracer=tracer)

@@ -748,6 +748,13 @@ def _scan_lines(path: str, text: str, file: CodeFile, *, js: bool) -> None:
         )
 
 
+def _secrets_in(display: str, text: str) -> list[SecretEvidence]:
+    return [
+        SecretEvidence(kind=h.kind, masked=h.masked, source=Source(document=display, line=h.line))
+        for h in find_secrets(text)
+    ]
+
+
 def read_code(paths: list[str | Path]) -> CodeFacts:
     """Observations from client code files. Python by AST; JS/TS and shell by line scan."""
     facts = CodeFacts()
@@ -765,14 +772,7 @@ def read_code(paths: list[str | Path]) -> CodeFacts:
                 sha256="",
             )
             _scan_lines(display, text, file, js=True)
-            for hit in find_secrets(text):
-                file.secrets.append(
-                    SecretEvidence(
-                        kind=hit.kind,
-                        masked=hit.masked,
-                        source=Source(document=display, line=hit.line),
-                    )
-                )
+            file.secrets += _secrets_in(display, text)
         elif suffix in (".sh", ".bash", ".zsh", ".md", ".txt", ".http", ".rst"):
             file = CodeFile(
                 path=display,
@@ -780,14 +780,7 @@ def read_code(paths: list[str | Path]) -> CodeFacts:
                 sha256="",
             )
             _scan_lines(display, text, file, js=False)
-            for hit in find_secrets(text):
-                file.secrets.append(
-                    SecretEvidence(
-                        kind=hit.kind,
-                        masked=hit.masked,
-                        source=Source(document=display, line=hit.line),
-                    )
-                )
+            file.secrets += _secrets_in(display, text)
         else:
             raise DocumentError(
                 display,

@@ -323,7 +323,7 @@ class ProseExtractor:
         first = b.text.strip().splitlines()[0] if b.text.strip() else ""
         m = _ENDPOINT_LINE.match(first)
         if m and (self.current is None or not self.current.status):
-            self._start_op_here(m.group(1), m.group(2), b.line + 1, first)
+            self._start_op_here(m.group(1), m.group(2), b.body_line, first)
         for cm in _CURL.finditer(b.text):
             rest = cm.group(1).replace("\\\n", " ")
             url = re.search(r"(https?://[^\s'\"]+)", rest)
@@ -335,7 +335,7 @@ class ProseExtractor:
                 if method
                 else ("POST" if re.search(r"\s(-d|--data|-F|--form)\b", rest) else "GET")
             )
-            line = b.line + 1 + b.text[: cm.start()].count("\n")
+            line = b.body_line + b.text[: cm.start()].count("\n")
             if (
                 self.current is None
                 or self.current.op.key != f"{verb} {_split_url(url.group(1))[1]}"
@@ -356,7 +356,7 @@ class ProseExtractor:
                     detail=f"user `{user.group(1)}`, API key as password",
                 )
         for hm in _HTTP_STATUS_LINE.finditer(b.text):
-            line = b.line + 1 + b.text[: hm.start()].count("\n")
+            line = b.body_line + b.text[: hm.start()].count("\n")
             target = self.current.op if self.current else None
             meaning = (hm.group(2) or "").strip().title() or None
             if target is not None:
@@ -368,12 +368,12 @@ class ProseExtractor:
             if "{" in tail:
                 start = tail.index("{")
                 self._example_into(
-                    resp, Block("code", tail[start:], line + tail[:start].count("\n") - 1, line)
+                    resp, Block("code", tail[start:], line + tail[:start].count("\n"), line)
                 )
         for n_off, line_text in enumerate(b.text.splitlines()):
             hdr = _RL_HEADER.search(line_text)
             if hdr and ":" in line_text:
-                self._rate("header", hdr.group(1), b.line + 1 + n_off, line_text)
+                self._rate("header", hdr.group(1), b.body_line + n_off, line_text)
         if self.current is not None and self.current.status and "{" in b.text:
             self._example_fields(self.current.op, self.current.status, b)
         if "retry_after" in b.text:
@@ -381,7 +381,7 @@ class ProseExtractor:
             self._rate(
                 "field",
                 "429 body field `retry_after`",
-                b.line + 1 + n_off,
+                b.body_line + n_off,
                 b.text.splitlines()[n_off],
             )
 
@@ -639,7 +639,7 @@ class ProseExtractor:
             # A key with a space ('description 2') is a typo or a placeholder, not a field name.
             confidence = "uncertain" if re.search(r"\s", k) else "example"
             n_off = off or next((i for i, ln in enumerate(body_lines) if f'"{k}"' in ln), 0)
-            line = b.line + (1 if b.kind == "code" else 0) + n_off
+            line = b.body_line + n_off
             if resp.body is None:
                 resp.body = Body(source=self.src(line, body_lines[n_off]))
             if not any(x.path == k for x in resp.body.fields):

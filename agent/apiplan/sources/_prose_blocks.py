@@ -23,6 +23,11 @@ class Block:
     info: str = ""
     cells: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    body_line: int = 0  # first line of a code block's content (after a fence line, if any)
+
+    def __post_init__(self) -> None:
+        if not self.body_line:
+            self.body_line = self.line
 
 
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -70,7 +75,10 @@ def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
             i += 3
             continue
         if t.type in ("fence", "code_block"):
-            out.append(Block("code", t.content, mp[0] + 1, mp[1], info=t.info.strip()))
+            body = mp[0] + 2 if t.type == "fence" else mp[0] + 1
+            out.append(
+                Block("code", t.content, mp[0] + 1, mp[1], info=t.info.strip(), body_line=body)
+            )
         elif t.type == "html_block":
             out.append(Block("html", t.content, mp[0] + 1, mp[1]))
         elif t.type == "hr":
