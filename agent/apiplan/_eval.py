@@ -265,6 +265,7 @@ def run_eval(
         scores = list(
             pool.map(lambda p: run_case(p, model=model, base_url=base_url, live=live), paths)
         )
+    _record_run(paths, scores, model)
     return EvalReport(
         generator=f"apiplan {__version__}",
         model=model,
@@ -273,6 +274,42 @@ def run_eval(
         invented=sum(s.invented for s in scores),
         leaks=sum(s.leaks for s in scores),
     )
+
+
+_METRICS = (
+    "score",
+    "selection_precision",
+    "selection_recall",
+    "auth",
+    "error_coverage",
+    "rate_limit_recall",
+    "retry_conformance",
+    "timeouts",
+    "assumptions_labelled",
+    "open_question_recall",
+    "findings_recall",
+)
+
+
+def _record_run(paths: Sequence[Path], scores: Sequence[CaseScore], model: str) -> None:
+    """With langfuse configured: the run as a dataset run, one trace per case, one score per metric."""
+    import os
+
+    if not (os.environ.get("LANGFUSE_PUBLIC_KEY") and os.environ.get("LANGFUSE_SECRET_KEY")):
+        return
+    from ._tracing import make_tracer
+
+    run_name = f"apiplan-{__version__}-{model}-{time.strftime('%Y%m%dT%H%M%S')}"
+    for path, s in zip(paths, scores, strict=True):
+        tracer = make_tracer(f"eval:{s.name}", {"model": model, "run": run_name})
+        for metric in _METRICS:
+            value = getattr(s, metric)
+            if value is not None:
+                tracer.score(metric, float(value))
+        tracer.score("invented", float(s.invented))
+        tracer.score("leaks", float(s.leaks))
+        tracer.link_dataset("apiplan-golden", s.name, {"case": path.name}, run_name)
+        tracer.close()
 
 
 def report_markdown(report: EvalReport) -> str:
