@@ -21,7 +21,9 @@ EXPECTED = [
     "Source",
     "UsageError",
     "__version__",
+    "aplan",
     "blueprint_to_markdown",
+    "check",
     "check_blueprint",
     "facts_to_markdown",
     "load_facts",
@@ -85,3 +87,12 @@ def test_library_never_prints(capsys) -> None:  # type: ignore[no-untyped-def]
     apiplan.plan([Path(EXAMPLES / "parcelbox-openapi.yaml")], goal="track a parcel")
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+def test_async_twin_and_check() -> None:
+    import asyncio
+
+    bp = asyncio.run(apiplan.aplan([EXAMPLES / "parcelbox-openapi.yaml"], goal="track a parcel"))
+    assert bp.scope.selection[0].key == "GET /shipments/{shipment_id}"
+    facts = apiplan.load_facts([EXAMPLES / "parcelbox-openapi.yaml"])
+    assert apiplan.check(facts, blueprint=bp).findings == []

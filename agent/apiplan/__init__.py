@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._api import plan
+    from ._api import aplan, plan
     from .exceptions import ApiplanError, DocumentError, PhaseError, RefError, UsageError
     from .render import blueprint_to_markdown, facts_to_markdown, to_json
     from .schemas import Blueprint, Facts, Source
     from .sources import load_facts
-    from .validators import check_blueprint
+    from .validators import check, check_blueprint
 
 _LAZY = {
     "ApiplanError": ".exceptions",
     "Blueprint": ".schemas",
+    "aplan": "._api",
     "blueprint_to_markdown": ".render",
+    "check": ".validators",
     "check_blueprint": ".validators",
     "facts_to_markdown": ".render",
     "plan": "._api",
@@ -46,7 +48,9 @@ __all__ = [
     "Source",
     "UsageError",
     "__version__",
+    "aplan",
     "blueprint_to_markdown",
+    "check",
     "check_blueprint",
     "facts_to_markdown",
     "load_facts",

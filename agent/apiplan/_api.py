@@ -101,3 +101,39 @@ def plan(
     finally:
         if tracer is not None:
             tracer.close()
+
+
+async def aplan(
+    docs: Sequence[str | PathLike[str]] | Facts,
+    *,
+    goal: str,
+    context: Sequence[str] = (),
+    operations: Sequence[str] = (),
+    deadline: float | None = None,
+    code: Sequence[str | PathLike[str]] = (),
+    model: str = "offline",
+    base_url: str | None = None,
+    fallback: str = "none",
+    timeout: float | None = None,
+    phase_deadline: float | None = None,
+    max_retries: int | None = None,
+) -> Blueprint:
+    """:func:`plan` for async hosts: the same path, run in a worker thread so the event loop
+    stays free (the SDK calls inside are bounded by the same timeouts and deadlines)."""
+    import asyncio
+
+    return await asyncio.to_thread(
+        plan,
+        docs,
+        goal=goal,
+        context=context,
+        operations=operations,
+        deadline=deadline,
+        code=code,
+        model=model,
+        base_url=base_url,
+        fallback=fallback,
+        timeout=timeout,
+        phase_deadline=phase_deadline,
+        max_retries=max_retries,
+    )
