@@ -126,3 +126,26 @@ def test_check_cli_exit_codes_and_sarif(tmp_path: Path) -> None:
     )
     assert run("check").returncode == 2
     assert run("check", "--code", tmp_path / "missing.py").returncode == 2
+
+
+def test_aiohttp_urllib_urllib3_and_tenacity(tmp_path: Path) -> None:
+    src = tmp_path / "client.py"
+    src.write_text(
+        "import urllib.request, urllib3, aiohttp\nfrom tenacity import retry, stop_after_attempt, wait_exponential\n"
+        "pool = urllib3.PoolManager()\n"
+        "def a():\n    return urllib.request.urlopen('https://x.example/a')\n"
+        "def b():\n    r = pool.request('GET', 'https://x.example/b')\n    return r.status\n"
+        "@retry(wait=wait_exponential())\ndef c():\n    with urllib.request.urlopen('https://x.example/c', timeout=5) as r:\n        return r.read()\n"
+        "@retry(stop=stop_after_attempt(3))\nasync def d():\n    async with aiohttp.ClientSession() as s:\n"
+        "        async with s.get('https://x.example/d') as r:\n            r.raise_for_status()\n"
+    )
+    code = read_code([src]).files[0]
+    timeouts = {(c.library, c.url): c.timeout for c in code.calls}
+    assert timeouts[("urllib", "https://x.example/a")] == "missing"
+    assert timeouts[("urllib3", "https://x.example/b")] == "missing"
+    assert timeouts[("urllib", "https://x.example/c")] == "set"
+    assert timeouts[("aiohttp", "https://x.example/d")] == "client"  # aiohttp's 300 s default
+    tenacity = [r for r in code.retries if r.kind == "tenacity"]
+    assert [r.capped for r in tenacity] == [False, True]
+    rules = {f.rule for f in check(apiplan.load_facts([], code=[src]), docs=False).findings}
+    assert {"missing-timeout", "unbounded-retry"} <= rules

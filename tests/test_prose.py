@@ -222,3 +222,9 @@ def test_html_reference_page(tmp_path: Path) -> None:
     assert any(
         r.kind == "limit" and r.limit == 20 and r.window_seconds == 60 for r in facts.rate_limits
     )
+
+
+def test_discord_reference_required_headers() -> None:
+    facts = load("discord-api-reference.mdx")
+    required = {p.name: p.source.line for p in facts.global_parameters}
+    assert required == {"User-Agent": 233, "Content-Type": 249}

@@ -64,7 +64,7 @@ _SCOPES = re.compile(
     re.I,
 )
 _REQ_HEADERS = re.compile(
-    r"\b(User-Agent|Content-Type|Accept|[A-Z][A-Za-z]+-Version|X-[A-Za-z-]*Version)\b"
+    r"\b(User[- ]Agent|Content-Type|Accept|[A-Z][A-Za-z]+-Version|X-[A-Za-z-]*Version)\b"
 )
 
 
@@ -440,7 +440,7 @@ class ProseExtractor:
                     self.facts.servers.append(Server(url=base, source=self.src(b.line, b.text)))
         for h in _REQ_HEADERS.finditer(b.text):
             if re.search(r"\b(must|required|requires|need to|should)\b", low):
-                name = h.group(1)
+                name = h.group(1).replace("User Agent", "User-Agent")
                 if not any(p.name == name for p in self.facts.global_parameters):
                     self.facts.global_parameters.append(
                         Parameter(
