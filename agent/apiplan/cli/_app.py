@@ -252,6 +252,9 @@ def _emit_findings(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+FindingsFormatOpt = Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]
+FailOnOpt = Annotated[Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")]
+
 CodeOpt = Annotated[
     list[Path] | None,
     typer.Option("--code", help="Existing client code to read (Python, JS/TS, shell). Repeatable."),
@@ -273,12 +276,8 @@ def check(
             "--blueprint", help="A blueprint JSON (from `apiplan plan -f json`) to validate."
         ),
     ] = None,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.text,
-    fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")
-    ] = Severity.high,
+    format: FindingsFormatOpt = CheckFormat.text,
+    fail_on: FailOnOpt = Severity.high,
     output: OutOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -324,12 +323,8 @@ def diff(
     operation: Annotated[
         list[str] | None, typer.Option("--operation", help="METHOD:PATH to compare (repeatable).")
     ] = None,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.text,
-    fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")
-    ] = Severity.high,
+    format: FindingsFormatOpt = CheckFormat.text,
+    fail_on: FailOnOpt = Severity.high,
     output: OutOpt = None,
     force: ForceOpt = False,
 ) -> None:
