@@ -97,7 +97,20 @@ _SYNONYMS = [
     {"shipment", "shipping", "ship", "parcel", "package", "label"},
 ]
 _VERB_METHODS = {
-    "POST": {"send", "post", "create", "submit", "enqueue", "trigger", "publish", "add", "buy"},
+    "POST": {
+        "send",
+        "post",
+        "create",
+        "submit",
+        "enqueue",
+        "trigger",
+        "publish",
+        "add",
+        "buy",
+        "refund",
+        "capture",
+        "void",
+    },
     "GET": {
         "get",
         "fetch",
