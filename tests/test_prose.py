@@ -228,3 +228,12 @@ def test_discord_reference_required_headers() -> None:
     facts = load("discord-api-reference.mdx")
     required = {p.name: p.source.line for p in facts.global_parameters}
     assert required == {"User-Agent": 233, "Content-Type": 249}
+
+
+def test_sendgrid_email_activity_curl_and_bearer() -> None:
+    facts = load("sendgrid-email-activity-api.md")
+    op = facts.operation("GET /v3/messages")
+    assert op is not None and op.source.line == 27  # the curl command's first line
+    assert [s.url for s in facts.servers] == ["https://api.sendgrid.com"]
+    assert [(s.type, s.scheme) for s in facts.security_schemes] == [("http", "bearer")]
+    assert op.security_origin == "global"

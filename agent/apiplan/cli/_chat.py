@@ -154,6 +154,9 @@ class Chat:
         except ApiplanError as exc:
             self.hint(str(exc))
             return False
+        except KeyboardInterrupt:
+            self.hint("planning interrupted; the previous blueprint (if any) is kept")
+            return False
         self.pending = [
             q for q in self.bp.scope.open_questions if q.question not in self.state.asked
         ]
