@@ -142,6 +142,10 @@ def _combined() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
     return union, compiled
 
 
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
 def entropy(value: str) -> float:
     """Shannon entropy in bits per character."""
     if not value:
@@ -173,7 +177,7 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
                 if kind in _NEEDS_ENTROPY and _WORDY.search(value):
                     continue
             if line_starts is None:
-                line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+                line_starts = _line_starts(text)
             line = bisect.bisect_right(line_starts, m.start())
             yield SecretHit(kind=kind, start=m.start(), end=m.end(), line=line, value=value)
             break
@@ -228,7 +232,7 @@ def find_encoded_secrets(text: str, *, depth: int = 2) -> Iterator[SecretHit]:
         if decoded is None:
             continue
         if line_starts is None:
-            line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+            line_starts = _line_starts(text)
         line = bisect.bisect_right(line_starts, m.start())
         found: list[tuple[str, str]] = [(h.kind, h.value) for h in find_secrets(decoded)]
         try:

@@ -291,7 +291,8 @@ def check(
     if blueprint is not None and not docs:
         raise UsageError("--blueprint needs the documents it was planned from")
     facts = load_facts(docs or [], code=code or [])
-    docs = [d for d in docs or [] if any(str(d) == x.path for x in facts.documents)]
+    if blueprint is not None and not facts.documents:
+        raise UsageError("--blueprint needs the API documents it was planned from, not only code")
     bp = None
     if blueprint is not None:
         from pydantic import ValidationError
@@ -306,7 +307,7 @@ def check(
             raise UsageError(
                 f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
             ) from None
-    risk = run_check(facts, blueprint=bp, docs=bool(docs))
+    risk = run_check(facts, blueprint=bp, docs=bool(facts.documents))
     _emit_findings(risk, format, output, force, fail_on)
 
 

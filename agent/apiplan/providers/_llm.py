@@ -224,7 +224,11 @@ class LLMProvider:
     def _values(self, inp: PlanInput) -> dict[str, Any]:
         from ._budget import facts_for_prompt
 
-        facts_json = facts_for_prompt(inp, budget_tokens=self.settings.budget_tokens)
+        facts_json = inp.notes.get("facts_json")
+        if facts_json is None:
+            facts_json = inp.notes["facts_json"] = facts_for_prompt(
+                inp, budget_tokens=self.settings.budget_tokens
+            )
         return {"goal": inp.goal, "context": inp.ctx.sentences, "facts_json": facts_json}
 
     def _phase(

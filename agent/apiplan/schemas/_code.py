@@ -105,12 +105,3 @@ class CodeFacts(StrictModel):
     """Existing client code, as observations with lines."""
 
     files: list[CodeFile] = Field(default_factory=list, description="Files read.")
-
-    @property
-    def stack(self) -> str | None:
-        """The HTTP library the code uses most, if any."""
-        counts: dict[str, int] = {}
-        for f in self.files:
-            for c in f.calls:
-                counts[c.library] = counts.get(c.library, 0) + 1
-        return max(counts, key=lambda k: counts[k]) if counts else None

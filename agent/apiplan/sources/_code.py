@@ -88,6 +88,7 @@ class _PyAnalyzer:
         self.client_timeouts: set[str] = set()
         self.imports: set[str] = set()
         self.functions: dict[str, ast.AST] = {}
+        self._none_attrs: set[str] | None = None
 
     def run(self) -> CodeFile:
         try:
@@ -343,8 +344,10 @@ class _PyAnalyzer:
         return True
 
     def _none_default_attrs(self) -> set[str]:
-        """Attributes set from constructor parameters that default to None."""
-        out = set()
+        """Attributes set from constructor parameters that default to None (computed once)."""
+        if self._none_attrs is not None:
+            return self._none_attrs
+        out: set[str] = set()
         for fn in self.functions.values():
             if getattr(fn, "name", "") != "__init__":
                 continue
@@ -373,6 +376,7 @@ class _PyAnalyzer:
                     for a in n.args:
                         if isinstance(a, ast.Name) and a.id in nones:
                             out.add(a.id)
+        self._none_attrs = out
         return out
 
     def _url_text(self, node: ast.AST) -> str | None:

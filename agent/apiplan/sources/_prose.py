@@ -177,7 +177,6 @@ class ProseExtractor:
                 self.facts.notes.append(
                     ProseNote(topic="transclusion", detail=_span(line), source=self.src(n, line))
                 )
-        self._raw_lines_heading: dict[int, str] = {}
 
     def _heading_before(self, line: int) -> str | None:
         for n in range(line - 1, max(line - 12, 0), -1):

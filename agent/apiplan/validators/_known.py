@@ -42,6 +42,7 @@ class Known:
     statuses: dict[str, set[str]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
     _cited: set[tuple[str, object]] | None = None
+    _lowered: set[str] | None = None
 
     @classmethod
     def of(cls, facts: Facts) -> Known:
@@ -139,9 +140,10 @@ class Known:
         n = name.strip()
         if n in self.names or n.lower() in HTTP_STANDARD_NAMES:
             return True
-        # Case-insensitive for headers; dotted paths through links.
-        lowered = {x.lower() for x in self.names} if len(self.names) < 50_000 else set()
-        return n.lower() in lowered
+        # Case-insensitive for headers (built once; the names do not change after of()).
+        if self._lowered is None:
+            self._lowered = {x.lower() for x in self.names}
+        return n.lower() in self._lowered
 
     def op_has_field(self, key: str, path: str, *, request: bool) -> bool:
         op = self.operations.get(key)
