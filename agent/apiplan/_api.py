@@ -85,7 +85,10 @@ def plan(
     else:
         facts = load_facts(list(docs), code=list(code))
     if not facts.operations:
-        raise UsageError("the documents define no operations to plan for")
+        raise UsageError(
+            "apiplan found no operations in these documents to plan for "
+            "(see `apiplan facts` for what it read and any lines it did not understand)"
+        )
     ctx = parse_context(goal, list(context))
     selection = select_operations(facts, goal, pins=list(operations))
     inp = PlanInput(

@@ -15,6 +15,7 @@ _RULE_HELP = {
     "unbounded-retry": "Retries need an attempt cap, a deadline, a Retry-After ceiling, and must be safe to repeat.",
     "silent-failure": "Every failure must be handled visibly: no swallowed exceptions or unchecked statuses.",
     "schema-drift": "Responses must be validated; unknown and missing fields must be logged, counted or raised.",
+    "unsupported-citation": "A cited line must support its claim, not negate it (no longer, optional, removed).",
 }
 _LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 GROUP_ABOVE = 30

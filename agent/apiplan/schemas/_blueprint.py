@@ -37,6 +37,7 @@ RiskRule = Literal[
     "unbounded-retry",
     "silent-failure",
     "schema-drift",
+    "unsupported-citation",
 ]
 
 

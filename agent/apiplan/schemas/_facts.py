@@ -15,7 +15,17 @@ from ._code import CodeFile, SecretEvidence
 from ._source import Source
 
 DocFormat = Literal[
-    "openapi-json", "openapi-yaml", "markdown", "mdx", "rst", "html", "python", "text"
+    "openapi-json",
+    "openapi-yaml",
+    "markdown",
+    "mdx",
+    "rst",
+    "html",
+    "asciidoc",
+    "apib",
+    "raml",
+    "python",
+    "text",
 ]
 ParamLocation = Literal["path", "query", "header", "cookie"]
 FieldMarker = Literal["cycle", "truncated", "recursive", "depth-limit"]
@@ -203,6 +213,10 @@ class Operation(StrictModel):
     )
     servers: list[Server] = Field(default_factory=list, description="Operation-level servers.")
     source: Source = Field(description="Where the operation is defined.")
+    mentions: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs write this endpoint (examples, variants, mentions).",
+    )
 
 
 class Webhook(StrictModel):

@@ -16,7 +16,18 @@ from ._openapi import extract_openapi
 from ._prose import extract_prose, prose_format
 from ._refs import Workspace
 
-_PROSE_SUFFIXES = (".md", ".mdx", ".markdown", ".rst", ".html", ".htm")
+_PROSE_SUFFIXES = (
+    ".md",
+    ".mdx",
+    ".markdown",
+    ".rst",
+    ".html",
+    ".htm",
+    ".adoc",
+    ".asciidoc",
+    ".apib",
+    ".raml",
+)
 _STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
 _CODE_SUFFIXES = (".py", ".pyw", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".sh", ".bash")
 
@@ -168,7 +179,8 @@ def load_facts(
             if fmt is None:
                 raise DocumentError(
                     display,
-                    "neither OpenAPI nor a prose page apiplan can read (.md, .mdx, .rst, .html)",
+                    "neither OpenAPI nor a prose page apiplan can read "
+                    "(.md, .mdx, .rst, .html, .adoc, .apib, .raml)",
                 )
             parts.append(extract_prose(display, text, sha, fmt))
             continue

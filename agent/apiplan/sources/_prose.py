@@ -9,8 +9,10 @@ is reported, not invented.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from .._secrets import find_encoded_secrets, find_secrets, redact
@@ -34,18 +36,75 @@ from ..schemas import (
     Server,
     Source,
 )
-from ._guidance import retry_advice
-from ._prose_blocks import Block, front_matter, html_blocks, markdown_blocks, rst_blocks
-
-_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS"
-_ENDPOINT_LINE = re.compile(
-    rf"^\s*[<>]?\s*({_METHODS})\s+(https?://\S+|/\S*)(?:\s+HTTP/[\d.]+)?\s*$"
+from ._endpoints import (
+    ALL_METHODS,
+    METHODS,
+    Hit,
+    generalise,
+    illustrative,
+    is_suffix,
+    matches,
+    plausible_path,
+    scan_commands,
+    scan_components,
+    scan_line,
+    split_target,
+    template,
 )
-_INLINE_ENDPOINT = re.compile(rf"`({_METHODS})\s+(https?://[^`\s]+|/[^`\s]*)`")
-_ROUTE = re.compile(rf"<Route\s+method=[\"']({_METHODS})[\"']\s*>(.*?)</Route>", re.I)
-_LIQUID = re.compile(rf"\{{%\s*apiv3example\s+\S+\s+({_METHODS})\s+(https?://\S+)", re.I)
-_CURL = re.compile(r"\bcurl(?=\s+(?:-|https?://|['\"]))((?:\\\n|[^\n])*)")
-_HEADING_ENDPOINT = re.compile(rf"^({_METHODS})\s+(/\S*|https?://\S+)")
+from ._guidance import retry_advice
+from ._meaning import negates
+from ._prose_blocks import (
+    Block,
+    adoc_attributes,
+    adoc_blocks,
+    front_matter,
+    html_blocks,
+    markdown_blocks,
+    raml_endpoints,
+    rst_blocks,
+)
+
+_METHODS = "|".join(METHODS)
+# An API Blueprint heading: "## Messages [/api/v3/messages{?q}]", "### Create [POST]",
+# "### Get a post [GET /api/v3/messages/{id}/post]".
+_APIB = re.compile(rf"\[\s*(?:({'|'.join(ALL_METHODS)})\s*)?(/[^\]\s]*)?\s*\]\s*$")
+_METHOD_CELL = re.compile(
+    rf"^(?:[`*_\s]*(?:{'|'.join(ALL_METHODS)})[`*_\s]*(?:[/,&]|\bor\b|\band\b)?\s*)+$"
+)
+_MARK = re.compile(r"^(?:x|✓|✔|yes|y|\*)$", re.I)
+_KEY_METHOD = re.compile(r"^(?:http\s+)?(?:method|verb|request method)s?$", re.I)
+_KEY_PATH = re.compile(
+    r"^(?:endpoint|url|uri|path|resource|syntax|route|request url|resource url)s?$", re.I
+)
+# "send a `POST` request to the following endpoint:" - the path comes in the next block.
+_METHOD_THEN_PATH = re.compile(
+    rf"`?\b({_METHODS})\b`?\s+(?:HTTP\s+)?requests?\b[^.]{{0,120}}?"
+    r"(?:following|this|the)\s+(?:endpoint|url|uri|path|resource|address|form)[^.]{0,80}:\s*$",
+    re.I,
+)
+# "All the following endpoints must be accessed with a `GET` HTTP request."
+_DEFAULT_METHOD = re.compile(
+    rf"\b(?:all|every|each|the following|these)\b[^.]{{0,80}}\bendpoints?\b[^.]{{0,80}}`?\b({_METHODS})\b`?",
+    re.I,
+)
+# Cheap gate before the auth patterns: most blocks say nothing about authentication.
+_AUTH_HINT = re.compile(r"authori[sz]ation|bearer|\bbot <|basic|api[-_ ]?key|auth-token|hmac", re.I)
+_AUTHZ = re.compile(r"Authorization:?\s*`?\s*(Bearer|Bot|Basic|Token)\b\s*(token=)?")
+_KEY_HEADER = re.compile(r"`?(X-[A-Za-z-]*API[-_]?KEY|Api-Key|X-Auth-Token)`?", re.I)
+_KEY_QUERY = re.compile(
+    r"`(\w*(?:api[_-]?key|apikey|access_token|auth_token))`\s+(?:query(?:\s+string)?|URL)\s+"
+    r"param(?:eter)?",
+    re.I,
+)
+_HMAC = re.compile(r"\bHMAC[\s_-]?(SHA-?\d+|MD5)?\b", re.I)
+# Reading one page stops here with a warning (a hostile or broken page must not run for
+# minutes); a 5 MB reference page takes a few seconds.
+_TIME_BUDGET_S = 8.0
+# Beyond this many characters before a method, the line is a sentence about the endpoint.
+_LEAD_MAX = 80
+# Unread endpoint-like lines listed one by one; beyond this the coverage line gives the count.
+_MAX_UNREAD_LISTED = 20
+_STATUS_FIELD = re.compile(r"^\s*:(?:statuscode|status|code)\s+(\d{3})\s*:\s*(.*)$")
 _STATUS_HEAD = re.compile(r"^\s*`?(\d{3})`?\s*[:\-–—]\s*(.+)$")
 _STATUS_ROW = re.compile(r"^\s*`?(\d{3})`?\s*$")
 _HTTP_STATUS_LINE = re.compile(r"HTTP/[\d.]+\s+(\d{3})\s*([A-Za-z][A-Za-z ]*)?")
@@ -69,23 +128,41 @@ _REQ_HEADERS = re.compile(
 
 
 def _span(text: str, limit: int = 240) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(text[: limit * 4].split())  # only what the quote can hold is flattened
     return redact(flat[:limit])
 
 
 def _clean_path(raw: str) -> str:
     """'/channels/[\\{channel.id\\}](/x#y)/webhooks' -> '/channels/{channel.id}/webhooks'."""
-    p = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", raw)
-    p = p.replace("\\{", "{").replace("\\}", "}").replace("\\_", "_").strip("`'\" .,;")
-    p = re.sub(r"/:([A-Za-z_][A-Za-z0-9_]*)", r"/{\1}", p)
-    return p.split("?")[0].split("#")[0] or "/"
+    return template(split_target(raw)[1])
 
 
 def _split_url(url: str) -> tuple[str | None, str]:
-    m = re.match(r"(https?://[^/\s]+)(/[^\s?#]*)?", url)
-    if not m:
-        return None, _clean_path(url)
-    return m.group(1), _clean_path(m.group(2) or "/")
+    host, path = split_target(url)
+    return host, template(path)
+
+
+def _prep(line: str) -> str:
+    """A line as the recogniser reads it: entities decoded, inline tags and link targets gone."""
+    line = html.unescape(line) if "&" in line else line
+    if "<" in line:
+        line = re.sub(r"(?<=/)<(?:i|em|var)>([\w.-]+)</(?:i|em|var)>", r"{\1}", line)
+        line = re.sub(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)", " ", line)
+        line = re.sub(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>", "", line)
+    line = re.sub(r"\]\([^)\s]*\)", "]", line) if "](" in line else line
+    # httpdomain '(string: name)' is one parameter even with a space after the colon.
+    return re.sub(r"\((\w+):\s+([\w.-]+)\)", r"(\1:\2)", line)
+
+
+def _hit_kind(hit: Hit) -> str:
+    """A request as sent (a request line, a query string, a real host with no parameter) is an
+    example; a bare ``METHOD /path`` standing on its own is the page's definition."""
+    concrete_url = hit.target.startswith(("http://", "https://")) and not re.search(
+        r"[{<:\[(]", hit.target.split("//", 1)[-1].split("/", 1)[-1]
+    )
+    if hit.how == "request-line" or "?" in hit.target or concrete_url:
+        return "example"
+    return "definition"
 
 
 def _window(num: str | None, unit: str) -> float:
@@ -100,6 +177,10 @@ class _Op:
     fields_mode: str = ""  # "request", "response" or "" for the table/list under a subheading
     status: str | None = None
     param_loc: str | None = None
+    # How the page wrote it: "definition" (heading, table, directive, component, a line of its
+    # own), "example" (a request in a code block, curl) or "mention" (inside a sentence).
+    kinds: set[str] = field(default_factory=set)
+    mentions: list[Source] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +201,23 @@ class ProseExtractor:
     _seen_rates: set[tuple[str, str]] = field(default_factory=set)
     _seen_limits: set[tuple[int, float, int]] = field(default_factory=set)
     _limit_lines: set[int] = field(default_factory=set)
+    _pending_heading: str | None = None
+    _pending_level: int = 2
+    # An API Blueprint resource heading "## Name [/path]" waiting for its "### Action [GET]".
+    _resource: tuple[int, str, int] | None = None
+    # A method named in a sentence whose path follows in the next block, and its line.
+    _pending_method: tuple[str, int] | None = None
+    # "All the following endpoints use GET": the method for path-only rows after it.
+    _default_method: tuple[str, int] | None = None
+    # "Method: GET" / "Endpoint: /x" written as keys and values (tables, lists) in one section.
+    _kv_method: tuple[str, int, str] | None = None
+    _kv_path: tuple[str, int, str] | None = None
+    _stated_base: str | None = None
+    # Paths with parameters written without a method (`<topic>/json`): what example requests
+    # on the page instantiate.
+    _templates: set[str] = field(default_factory=set)
+    _lines_seen: int = 0  # endpoint-like lines seen, for the coverage report
+    _unread: list[tuple[int, str]] = field(default_factory=list)
 
     def src(self, line: int, text: str) -> Source:
         return Source(document=self.display, line=line, text=_span(text))
@@ -127,17 +225,40 @@ class ProseExtractor:
     # -- entry ---------------------------------------------------------------------------------
     def extract(self) -> Facts:
         text, fm_title = front_matter(self.text)
+        front_lines = (
+            text[: len(text) - len(text.lstrip("\n"))].count("\n")
+            if fm_title or text != self.text
+            else 0
+        )
         self.lines = self.text.splitlines()
-        if self.fmt in ("markdown", "mdx"):
+        if self.fmt in ("markdown", "mdx", "apib"):
             blocks = markdown_blocks(text, mdx=self.fmt == "mdx")
         elif self.fmt == "rst":
             blocks = rst_blocks(text)
+        elif self.fmt == "asciidoc":
+            blocks = adoc_blocks(text, adoc_attributes(text))
+        elif self.fmt == "raml":
+            blocks = []
+            self._raml(text)
         else:
             blocks = html_blocks(text)
         self.title = fm_title or next((b.text for b in blocks if b.kind == "heading"), None)
+        started = time.monotonic()
         for b in blocks:
+            if time.monotonic() - started > _TIME_BUDGET_S:
+                self.facts.warnings.append(
+                    FactWarning(
+                        code="time-budget",
+                        message=f"stopped reading after {_TIME_BUDGET_S:.0f} s at line {b.line}: "
+                        "the facts below cover only the page above that line",
+                        source=self.src(b.line, b.text),
+                    )
+                )
+                break
             self._block(b)
-        self._raw_scan()
+        self._raw_scan(front_lines)
+        self._fold()
+        self._coverage()
         self._page_level(blocks)
         for hit in [*find_secrets(self.text), *find_encoded_secrets(self.text)]:
             self.facts.secrets.append(
@@ -156,6 +277,8 @@ class ProseExtractor:
                 lines=len(self.lines),
             )
         ]
+        for o in self.ops.values():
+            o.op.mentions = list({(m.line, m.text): m for m in o.mentions}.values())
         self.facts.operations = [o.op for o in self.ops.values()]
         self.facts.security_schemes = list(self.schemes.values())
         if self.schemes and self.facts.security is None:
@@ -167,16 +290,172 @@ class ProseExtractor:
         return self.facts
 
     # -- raw line scans: JSX routes, Liquid tags, curl, transclusion ----------------------------------
-    def _raw_scan(self) -> None:
+    def _raw_scan(self, front_lines: int) -> None:
+        """What the format's parser does not hand over as text: front matter fields (``api:
+        POST /x``), component attributes, build-time transclusions."""
+        for n, line in enumerate(self.lines[:front_lines], 1):
+            for hit in scan_line(_prep(line)):
+                self._endpoint(hit.method, hit.target, n, line, heading=self.title)
+        if "<" in self.text:
+            for hit, off in scan_components(self.text):
+                n = off + 1
+                self._endpoint(
+                    hit.method, hit.target, n, self.lines[off], heading=self._heading_before(n)
+                )
         for n, line in enumerate(self.lines, 1):
-            for m in _ROUTE.finditer(line):
-                self._endpoint(m.group(1), m.group(2), n, line, heading=self._heading_before(n))
-            for m in _LIQUID.finditer(line):
-                self._endpoint(m.group(1), m.group(2), n, line, heading=self._heading_before(n))
             if _TRANSCLUDE.search(line):
                 self.facts.notes.append(
                     ProseNote(topic="transclusion", detail=_span(line), source=self.src(n, line))
                 )
+
+    def _raml(self, text: str) -> None:
+        for ep in raml_endpoints(text):
+            op = self._endpoint(ep.method, ep.path, ep.line, ep.quote, heading=ep.summary)
+            for status, meaning, line, quote in ep.responses:
+                self._add_response(op.op, status, meaning, line, quote)
+
+    def _coverage(self) -> None:
+        """Say what was read: endpoint-like lines seen, endpoints made, lines not understood.
+
+        A page where nothing was found says that apiplan found none - a statement about the
+        extraction, not a claim that the page has none."""
+        unread = sorted(set(self._unread))
+        doc = Source(document=self.display)
+        if not self.ops:
+            self.facts.warnings.append(
+                FactWarning(
+                    code="no-endpoints",
+                    message="apiplan found no endpoint on this page"
+                    + (
+                        f" ({len(unread)} endpoint-like lines were not understood)"
+                        if unread
+                        else ""
+                    ),
+                    source=doc,
+                )
+            )
+        if unread:
+            self.facts.warnings.append(
+                FactWarning(
+                    code="coverage",
+                    message=f"{self._lines_seen} endpoint-like lines read, {len(self.ops)} "
+                    f"endpoints; {len(unread)} lines not understood (listed as unread-endpoint)",
+                    source=doc,
+                )
+            )
+            for line, quote in unread[:_MAX_UNREAD_LISTED]:
+                self.facts.warnings.append(
+                    FactWarning(
+                        code="unread-endpoint",
+                        message=f"not read as an endpoint: {_span(quote, 120)}",
+                        source=self.src(line, quote),
+                    )
+                )
+
+    # -- one endpoint per template -----------------------------------------------------------------
+    def _fold(self) -> None:
+        """Examples and mentions join the definition they instantiate; example ids become
+        parameters; a base path the page states goes in front of relative paths."""
+        renames: dict[str, str] = {}
+        base = self._stated_base
+        for o in list(self.ops.values()):
+            path = o.op.path
+            if base and not path.startswith(base + "/") and path != base:
+                path = base + path
+            path = generalise(path)
+            if path != o.op.path:
+                self._move(o, path, renames)
+        for o in list(self.ops.values()):
+            if "definition" in o.kinds:
+                continue
+            # Paths written without a method, and the paths of the page's definitions of other
+            # methods: an example '/db/neo4j/tx/{id}' instantiates '/db/{databaseName}/tx/{id}'.
+            shapes = self._templates | {
+                d.op.path for d in self.ops.values() if "definition" in d.kinds
+            }
+            tmpl = next((t for t in sorted(shapes) if matches(o.op.path, t)), None)
+            if tmpl is not None:
+                self._move(o, tmpl, renames)
+        defs = [o for o in self.ops.values() if "definition" in o.kinds]
+        for o in list(self.ops.values()):
+            if "definition" in o.kinds:
+                continue
+            into = next(
+                (
+                    d
+                    for d in defs
+                    if d is not o
+                    and d.op.method == o.op.method
+                    and (
+                        matches(o.op.path, d.op.path)
+                        or is_suffix(o.op.path, d.op.path, template_is_long=True)
+                        or is_suffix(d.op.path, o.op.path, template_is_long=False)
+                    )
+                ),
+                None,
+            )
+            if into is not None:
+                self._merge(o, into, renames)
+        by_shape: dict[str, _Op] = {}
+        for o in list(self.ops.values()):
+            shape = f"{o.op.method} " + re.sub(r"\{[^}]*\}", "{}", o.op.path.rstrip("/") or "/")
+            first = by_shape.get(shape)
+            if first is None:
+                by_shape[shape] = o
+            elif "definition" in o.kinds and "definition" not in first.kinds:
+                self._merge(first, o, renames)
+                by_shape[shape] = o
+            else:
+                self._merge(o, first, renames)
+        for o in self.ops.values():
+            self._path_params(o.op)
+        for item in [*self.facts.rate_limits, *self.facts.idempotency, *self.facts.retry_guidance]:
+            if item.operation in renames:
+                item.operation = renames[item.operation]
+
+    def _move(self, o: _Op, path: str, renames: dict[str, str]) -> None:
+        old = o.op.key
+        key = f"{o.op.method} {path}"
+        self.ops.pop(old, None)
+        if key in self.ops:
+            self._merge(o, self.ops[key], renames)
+            return
+        o.op.path, o.op.key = path, key
+        self.ops[key] = o
+        renames[old] = key
+        for k, v in renames.items():
+            if v == old:
+                renames[k] = key
+
+    def _merge(self, o: _Op, into: _Op, renames: dict[str, str]) -> None:
+        """Fold ``o`` into ``into``, keeping every place ``o`` was written as evidence."""
+        if o is into:
+            return
+        self.ops.pop(o.op.key, None)
+        into.mentions += [o.op.source, *o.mentions]
+        into.kinds |= o.kinds
+        if into.op.summary is None:
+            into.op.summary = o.op.summary
+        for r in o.op.responses:
+            if not any(x.status == r.status for x in into.op.responses):
+                into.op.responses.append(r)
+        for p in o.op.parameters:
+            if p.location != "path" and not any(
+                x.name == p.name and x.location == p.location for x in into.op.parameters
+            ):
+                into.op.parameters.append(p)
+        if into.op.request_body is None:
+            into.op.request_body = o.op.request_body
+        if o.op.security is not None and into.op.security is None:
+            into.op.security = o.op.security
+            into.op.security_origin = o.op.security_origin
+            into.op.security_source = o.op.security_source
+        renames[o.op.key] = into.op.key
+        for k, v in renames.items():
+            if v == o.op.key:
+                renames[k] = into.op.key
+        if self.current is o:
+            self.current = into
 
     def _heading_before(self, line: int) -> str | None:
         for n in range(line - 1, max(line - 12, 0), -1):
@@ -194,11 +473,15 @@ class ProseExtractor:
         *,
         heading: str | None,
         level: int = 2,
+        kind: str = "definition",
     ) -> _Op:
         base, path = _split_url(target)
-        if re.search(r"[!$<>%\"']|\s", path):
-            # A filled-in example ('/rooms/!roomid:domain/...'), not an endpoint template.
-            return self.current or _Op(
+        method = method.upper()
+        self._lines_seen += 1
+        # An example of a form ('GET /v3/resource HTTP/1.1') illustrates; it is no endpoint.
+        if not plausible_path(path) or (kind != "definition" and illustrative(path)):
+            self._unread.append((line, quote))
+            return _Op(
                 Operation(
                     key=f"{method} {path}",
                     method=method,
@@ -210,12 +493,12 @@ class ProseExtractor:
             )
         if base and not any(s.url == base for s in self.facts.servers):
             self.facts.servers.append(Server(url=base, source=self.src(line, quote)))
-        key = f"{method.upper()} {path}"
+        key = f"{method} {path}"
         existing = self.ops.get(key)
         if existing is None:
             op = Operation(
                 key=key,
-                method=method.upper(),
+                method=method,
                 path=path,
                 summary=heading,
                 security_origin="unspecified",
@@ -223,19 +506,30 @@ class ProseExtractor:
             )
             existing = _Op(op, level)
             self.ops[key] = existing
-            for name in re.findall(r"\{([^}]+)\}", path):
+        elif kind == "definition" and "definition" not in existing.kinds:
+            # The page's own definition is the better citation than an earlier example.
+            existing.mentions.append(existing.op.source)
+            existing.op.source = self.src(line, quote)
+            existing.op.summary = heading or existing.op.summary
+        else:
+            existing.mentions.append(self.src(line, quote))
+        existing.kinds.add(kind)
+        return existing
+
+    def _path_params(self, op: Operation) -> None:
+        for name in re.findall(r"\{([^}]+)\}", op.path):
+            if not any(p.name == name and p.location == "path" for p in op.parameters):
                 op.parameters.append(
-                    Parameter(
-                        name=name, location="path", required=True, source=self.src(line, quote)
+                    Parameter(name=name, location="path", required=True, source=op.source)
+                )
+            if re.search(r"txn|transaction", name, re.I) and not any(
+                i.operation == op.key and i.detail == name for i in self.facts.idempotency
+            ):
+                self.facts.idempotency.append(
+                    IdempotencyEvidence(
+                        kind="path", detail=name, operation=op.key, source=op.source
                     )
                 )
-                if re.search(r"txn|transaction", name, re.I):
-                    self.facts.idempotency.append(
-                        IdempotencyEvidence(
-                            kind="path", detail=name, operation=key, source=self.src(line, quote)
-                        )
-                    )
-        return existing
 
     # -- blocks ----------------------------------------------------------------------------------------
     def _block(self, b: Block) -> None:
@@ -260,10 +554,14 @@ class ProseExtractor:
         while self.headings and self.headings[-1][0] >= b.level:
             self.headings.pop()
         self.headings.append((b.level, text))
-        m = _HEADING_ENDPOINT.match(text)
-        if m:
+        self._kv_method = self._kv_path = self._default_method = None
+        if self._resource is not None and b.level <= self._resource[0]:
+            self._resource = None
+        hit = self._heading_hit(text, b)
+        if hit is not None:
+            summary = re.sub(r"\s*\[[^\]]*\]\s*$", "", text).strip() or text
             self.current = self._endpoint(
-                m.group(1), m.group(2), b.line, text, heading=text, level=b.level
+                hit.method, hit.target, b.line, text, heading=summary, level=b.level
             )
             return
         if self.current is not None and b.level <= self.current.level:
@@ -295,11 +593,27 @@ class ProseExtractor:
         elif "header" in low:
             self.current.fields_mode, self.current.param_loc = "request", "header"
 
-    def _start_op_here(self, method: str, target: str, line: int, quote: str) -> None:
-        heading = getattr(self, "_pending_heading", None)
-        level = getattr(self, "_pending_level", 2)
-        self.current = self._endpoint(method, target, line, quote, heading=heading, level=level)
-        op = self.current.op
+    def _heading_hit(self, text: str, b: Block) -> Hit | None:
+        """An endpoint a heading names: 'GET /x', 'Create [POST /x]', or '[GET]' under '[/x]'."""
+        apib = _APIB.search(text)
+        if apib and (apib.group(1) or apib.group(2)):
+            if apib.group(1) is None:
+                self._resource = (b.level, apib.group(2), b.line)
+                return None
+            path = apib.group(2) or (self._resource[1] if self._resource else None)
+            return Hit(apib.group(1), path, 0, "definition") if path else None
+        prepared = _prep(text)
+        return next(iter(scan_line(prepared)), None)
+
+    def _start_op_here(
+        self, method: str, target: str, line: int, quote: str, *, kind: str = "definition"
+    ) -> None:
+        heading, level = self._pending_heading, self._pending_level
+        op = self._endpoint(method, target, line, quote, heading=heading, level=level, kind=kind)
+        if self.ops.get(op.op.key) is not op:
+            return
+        self.current = op
+        op = op.op
         if op.summary is None and heading:
             op.summary = heading
         for name, typ, req, pline, pquote in self._waiting_params:
@@ -319,41 +633,65 @@ class ProseExtractor:
         self._waiting_params = []
 
     def _code(self, b: Block) -> None:
-        first = b.text.strip().splitlines()[0] if b.text.strip() else ""
-        m = _ENDPOINT_LINE.match(first)
-        if m and (self.current is None or not self.current.status):
-            self._start_op_here(m.group(1), m.group(2), b.body_line, first)
-        for cm in _CURL.finditer(b.text):
-            rest = cm.group(1).replace("\\\n", " ")
-            url = re.search(r"(https?://[^\s'\"]+)", rest)
-            if not url:
+        lines = b.text.splitlines()
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        if first is not None and self._pending_method is not None:
+            method, _ = self._pending_method
+            target = lines[first].strip()
+            if re.fullmatch(r"(?:https?://\S+|/\S*)", target):
+                # A real host (localhost:7474) marks a filled-in example of the endpoint.
+                concrete = bool(re.match(r"https?://[\w.-]+(?::\d+)?/", target))
+                self._start_op_here(
+                    method,
+                    target,
+                    b.body_line + first,
+                    f"{method} {target}",
+                    kind="example" if concrete else "definition",
+                )
+        self._pending_method = None
+        for i, raw in enumerate(lines):
+            if not raw.strip():
                 continue
-            method = re.search(r"(?:-X|--request)\s+['\"]?([A-Z]+)", rest)
-            verb = (
-                method.group(1)
-                if method
-                else ("POST" if re.search(r"\s(-d|--data|-F|--form)\b", rest) else "GET")
+            line = b.body_line + i
+            st = _STATUS_FIELD.match(raw)
+            if st and self.current is not None:
+                self._add_response(self.current.op, st.group(1), st.group(2), line, raw.strip())
+                continue
+            for hit in scan_line(_prep(raw)):
+                lone = i == first and hit.column <= 12
+                if hit.how == "directive" or (
+                    lone and (self.current is None or not self.current.status)
+                ):
+                    self._start_op_here(
+                        hit.method, hit.target, line, raw.strip(), kind=_hit_kind(hit)
+                    )
+                else:
+                    self._endpoint(
+                        hit.method,
+                        hit.target,
+                        line,
+                        raw.strip(),
+                        heading=self._section_title(),
+                        kind="example",
+                    )
+        for hit, off in scan_commands(b.text):
+            line = b.body_line + off
+            quote = lines[off].strip() if off < len(lines) else hit.target
+            op = self._endpoint(
+                hit.method, hit.target, line, quote, heading=self._section_title(), kind="example"
             )
-            line = b.body_line + b.text[: cm.start()].count("\n")
-            if (
-                self.current is None
-                or self.current.op.key != f"{verb} {_split_url(url.group(1))[1]}"
-            ):
-                op = self._endpoint(
-                    verb, url.group(1), line, "curl" + rest, heading=self._section_title()
-                )
-                if self.current is None:
-                    self.current = op
-            user = re.search(r"(?:--user|-u)\s+['\"]?([^:'\"\s]+):", rest)
-            if user:
-                self._scheme(
-                    "basic",
-                    "http",
-                    "basic",
-                    line,
-                    f"--user {user.group(1)}:… (curl basic auth)",
-                    detail=f"user `{user.group(1)}`, API key as password",
-                )
+            if self.current is None and op.op.key in self.ops:
+                self.current = op
+        for um in re.finditer(r"(?:--user|-u)\s+['\"]?([^:'\"\s]+):", b.text):
+            line = b.body_line + b.text[: um.start()].count("\n")
+            self._scheme(
+                "basic",
+                "http",
+                "basic",
+                line,
+                f"--user {um.group(1)}:… (curl basic auth)",
+                detail=f"user `{um.group(1)}`, API key as password",
+            )
         for hm in _HTTP_STATUS_LINE.finditer(b.text):
             line = b.body_line + b.text[: hm.start()].count("\n")
             target = self.current.op if self.current else None
@@ -393,17 +731,12 @@ class ProseExtractor:
             return
         if not _HTTP_STATUS_LINE.search(b.text):
             self._last_response = None
-        for m in _ROUTE.finditer(b.text):
-            self._start_op_here(m.group(1), m.group(2), b.line, m.group(0))
-        for m in _LIQUID.finditer(b.text):
-            self._start_op_here(m.group(1), m.group(2), b.line, m.group(0))
+        self._endpoints_in_text(b)
         anchor = re.search(r"\{%\s*endanchor\s*%\}\s*([^{\n][^\n]*)", b.text)
         if anchor and re.search(rf"\{{%\s*anchor[^%]*%\}}\s*({_METHODS})\s*\{{%", b.text):
             self._pending_heading = anchor.group(1).strip()
             self._pending_level = 2
             self.current = None
-        for m in _INLINE_ENDPOINT.finditer(b.text):
-            self._endpoint(m.group(1), m.group(2), b.line, b.text, heading=self._section_title())
         if (
             self.current is not None
             and self.current.fields_mode == "request"
@@ -437,6 +770,11 @@ class ProseExtractor:
                 base = url.group(1).rstrip(".,")
                 if not any(s.url == base for s in self.facts.servers):
                     self.facts.servers.append(Server(url=base, source=self.src(b.line, b.text)))
+                stated = split_target(base)[1].rstrip("/")
+                if stated and self._stated_base is None and "{" not in stated:
+                    # Paths on the page are relative to it ("all routes are given relative to
+                    # the base URL"); the facts carry the whole path.
+                    self._stated_base = stated
         for h in _REQ_HEADERS.finditer(b.text):
             if re.search(r"\b(must|required|requires|need to|should)\b", low):
                 name = h.group(1).replace("User Agent", "User-Agent")
@@ -460,6 +798,70 @@ class ProseExtractor:
             self.current.op.security = [SecurityRequirement(schemes={sch.name: scopes})]
             self.current.op.security_origin = "operation"
             self.current.op.security_source = self.src(b.line, oauth.group(0))
+
+    def _endpoints_in_text(self, b: Block) -> None:
+        """Endpoints in a paragraph, list item or HTML block, and the sentences that set one up."""
+        for n, raw in enumerate(b.text.splitlines()):
+            prepared = _prep(raw)
+            line = b.line + n
+            for hit in scan_line(prepared):
+                # Only markup, a method or a template tag's opening ({% apiv3example post ...)
+                # before the target: the line is the endpoint's own, not a sentence about it.
+                lead = prepared[: hit.column] if hit.column <= _LEAD_MAX else "(a sentence)"
+                lead = re.sub(r"^\s*\{[%{]<?\s*[\w.-]+(?:\s+[\w.-]+)*\s*", "", lead)
+                lead = re.sub(rf"[`*_\[\]()#>\s:|•-]|\b(?:{_METHODS})\b", "", lead)
+                if not lead or hit.how == "directive":
+                    self._start_op_here(
+                        hit.method, hit.target, line, raw.strip(), kind=_hit_kind(hit)
+                    )
+                else:
+                    self._endpoint(
+                        hit.method,
+                        hit.target,
+                        line,
+                        raw.strip(),
+                        heading=self._section_title(),
+                        kind="mention",
+                    )
+            role = re.match(r"^\s*\|?\s*:([\w-]+):`([^`]+)`\s*$", prepared)
+            if role:  # reST field-like roles: ':method:`post`', ':path:`/v2/x/`'
+                prepared = f"{role.group(1)}: {role.group(2)}"
+            kv = re.match(
+                r"^\s*(?:[*+-]\s+)?[*_`]*([A-Za-z][\w ]{1,24}?)[*_`]*\s*:\s*(.+?)\s*$", prepared
+            )
+            if kv:
+                self._key_value(kv.group(1), kv.group(2), line, raw.strip())
+        for span in re.findall(r"`([^`\s]*/[^`\s]*)`", b.text):
+            path = _clean_path(span)
+            if "{" in path and plausible_path(path):
+                self._templates.add(path)
+        if "<" in b.text:
+            for hit, off in scan_components(b.text):
+                self._start_op_here(hit.method, hit.target, b.line + off, b.text.splitlines()[off])
+        text = " ".join(_prep(b.text).split())
+        pending = _METHOD_THEN_PATH.search(text)
+        if pending:
+            self._pending_method = (pending.group(1).upper(), b.line)
+        default = _DEFAULT_METHOD.search(text)
+        if default:
+            self._default_method = (default.group(1).upper(), b.line)
+
+    def _key_value(self, key: str, value: str, line: int, quote: str) -> None:
+        """'Method: GET' and 'Endpoint: /x' in one section make one endpoint."""
+        value = value.strip("`*_ ")
+        if _KEY_METHOD.match(key.strip()) and value.upper() in ALL_METHODS:
+            self._kv_method = (value.upper(), line, quote)
+        elif _KEY_PATH.match(key.strip()) and re.match(
+            r"(?:https?://\S+|/\S*|\{[\w-]+\}\S*)$", value
+        ):
+            self._kv_path = (value, line, quote)
+        else:
+            return
+        if self._kv_method and self._kv_path:
+            (method, mline, mquote), (path, pline, pquote) = self._kv_method, self._kv_path
+            self._kv_method = self._kv_path = None
+            first = min(mline, pline)
+            self._start_op_here(method, path, first, f"{mquote} {pquote}")
 
     def _liquid_params(self, b: Block) -> None:
         """SendGrid's Jekyll tags: {% parameter name Yes 'String. Max 30 characters' '...' %}.
@@ -558,9 +960,53 @@ class ProseExtractor:
             if not any(x.path == name for x in resp.body.fields):
                 resp.body.fields.append(f)
 
+    def _row_endpoints(self, b: Block, cells: list[str]) -> bool:
+        """A table row naming endpoints: method and path cells, method columns marked 'X',
+        'Method | GET' key-value rows, path-only rows under a page-wide method, or a cell that
+        holds 'METHOD path' (several, separated by line breaks)."""
+        prepared = [_prep(c) for c in cells]
+        if len(cells) == 2:
+            self._key_value(prepared[0].strip("*_`: "), prepared[1], b.line, b.text)
+        methods = [
+            m.upper()
+            for c in prepared
+            if _METHOD_CELL.match(c)
+            for m in re.findall(rf"\b({'|'.join(ALL_METHODS)})\b", c)
+        ]
+        header = [_prep(h).strip("`*_ ").upper() for h in b.header]
+        if not methods:
+            methods = [
+                header[i]
+                for i, c in enumerate(cells)
+                if i < len(header) and header[i] in ALL_METHODS and _MARK.match(c.strip())
+            ]
+        parts = [p.strip().strip("`*_ ") for c in prepared for p in re.split(r"<br\s*/?>|\n", c)]
+        paths = [
+            p
+            for p in parts
+            if re.fullmatch(
+                r"(?:https?://\S+|(?:\$\{?\w+\}?|\{\{\s*\w+\s*\}\}|[A-Z][A-Z0-9_]{2,})?/\S*)", p
+            )
+        ]
+        if not methods and paths and self._default_method is not None:
+            methods = [self._default_method[0]]
+        found = False
+        if methods and paths:
+            for path in paths:
+                for method in dict.fromkeys(methods):
+                    self._start_op_here(method, path, b.line, b.text)
+                    found = True
+        for part in parts:
+            for hit in scan_line(part):
+                self._start_op_here(hit.method, hit.target, b.line, b.text)
+                found = True
+        return found
+
     def _row(self, b: Block) -> None:
         cells = [c.strip() for c in b.cells]
         if not cells:
+            return
+        if self._row_endpoints(b, cells):
             return
         st = _STATUS_ROW.match(cells[0]) or _STATUS_HEAD.match(cells[0])
         if st and len(cells) >= 2:
@@ -585,11 +1031,16 @@ class ProseExtractor:
                 else None
             )
             optional = "?" in cells[0] or bool(typ and typ.startswith("?"))
-            req_col = next((i for i, h in enumerate(header) if "required" in h), None)
+            req_col = next(
+                (i for i, h in enumerate(header) if "required" in h or "mandatory" in h), None
+            )
             required = (
                 (not optional)
                 if req_col is None
-                else cells[req_col].lower().startswith(("yes", "true", "required"))
+                else cells[req_col]
+                .strip("`*_ ")
+                .lower()
+                .startswith(("yes", "true", "required", "mandatory", "✓", "✔"))
             )
             section = " ".join(t for _, t in self.headings[-2:]).lower()
             if "response" in section or "structure" in section or "object" in section:
@@ -715,6 +1166,12 @@ class ProseExtractor:
         text = " ".join(re.sub(r"<[^>]+>", " ", b.text).split())
         section = " ".join(t for _, t in self.headings).lower()
         rate_context = _RATE_WORDS.search(text) or "rate" in section or "limit" in section
+        # What the paragraph says once (its scope, the endpoints it names, its quote), then
+        # each limit in it: linear in the paragraph, whatever its length.
+        scope_m = _SCOPES.search(text) or _SCOPES.search(section)
+        scope = scope_m.group(0).lower().replace("-", " ") if scope_m else None
+        ops: list[str] | None = None
+        detail = source = None
         for m in _LIMIT.finditer(text):
             if not rate_context and not re.search(r"requests?|calls?|times", m.group(0), re.I):
                 continue
@@ -722,26 +1179,24 @@ class ProseExtractor:
                 limit = int(m.group(1).replace(",", ""))
             except ValueError:
                 continue
-            scope_m = _SCOPES.search(text) or _SCOPES.search(section)
-            scope = scope_m.group(0).lower().replace("-", " ") if scope_m else None
-            ops = [
-                f"{e.group(1)} {_clean_path(e.group(2))}" for e in _INLINE_ENDPOINT.finditer(text)
-            ]
             window = _window(m.group(2), m.group(3))
             if (limit, window, b.line) in self._seen_limits:
                 continue
             self._seen_limits.add((limit, window, b.line))
             self._limit_lines.add(b.line)
+            if ops is None:
+                ops = [f"{h.method} {_clean_path(h.target)}" for h in scan_line(_prep(text))]
+                detail, source = _span(text, 300), self.src(b.line, text)
             for key in ops or [None]:
                 self.facts.rate_limits.append(
                     RateLimitEvidence(
                         kind="limit",
-                        detail=_span(text, 300),
+                        detail=detail,
                         operation=key if key in self.ops else None,
                         limit=limit,
                         window_seconds=window,
                         scope=scope or ("per route" if key else None),
-                        source=self.src(b.line, text),
+                        source=source,
                     )
                 )
         headers = list(_RL_HEADER.finditer(text))
@@ -779,9 +1234,10 @@ class ProseExtractor:
 
     def _auth(self, b: Block) -> None:
         text = b.text
-        for m in re.finditer(
-            r"Authorization:?\s*`?\s*(Bearer|Bot|Basic|Token)\b\s*(token=)?", text
-        ):
+        if not _AUTH_HINT.search(text):
+            return
+        self._signature_scheme(b)
+        for m in _AUTHZ.finditer(text):
             kind = m.group(1)
             if kind == "Basic":
                 self._scheme("basic", "http", "basic", b.line, text)
@@ -811,7 +1267,9 @@ class ProseExtractor:
             )
         if re.search(r"\bBot <", text):
             self._scheme("bot", "http", "bearer", b.line, text, detail="Authorization: Bot <token>")
-        if re.search(r"HTTP Basic Auth|basic (?:http )?auth", text, re.I):
+        if re.search(r"HTTP Basic Auth|basic (?:http )?auth", text, re.I) and not negates(
+            text, r"basic(?:\s+http)?(?:\s+auth\w*)?"
+        ):
             user = re.search(r"use ``?(\w+)``? as the username", text)
             self._scheme(
                 "basic",
@@ -821,10 +1279,40 @@ class ProseExtractor:
                 text,
                 detail=f"username `{user.group(1)}`, API key as password" if user else "",
             )
-        for m in re.finditer(r"`?(X-[A-Za-z-]*(?:Api|API)[-_]?Key|Api-Key|X-Auth-Token)`?", text):
+        for m in _KEY_HEADER.finditer(text):
             self._scheme(
                 "apiKeyHeader", "apiKey", None, b.line, text, location="header", param=m.group(1)
             )
+        query = _KEY_QUERY.search(text)
+        if query and not negates(text, re.escape(query.group(1))):
+            self._scheme(
+                "apiKeyQuery",
+                "apiKey",
+                None,
+                b.line,
+                text,
+                location="query",
+                param=query.group(1),
+                detail=_span(text, 200),
+            )
+
+    def _signature_scheme(self, b: Block) -> None:
+        """A signed request (HMAC over the query and body): the scheme, its hash and the
+        parameter or header that carries the signature."""
+        m = _HMAC.search(b.text)
+        if not m or not re.search(r"\bsign(?:ed|ature|ing)?\b", b.text, re.I):
+            return
+        carrier = re.search(r"`([\w-]*sign[\w-]*)`", b.text, re.I)
+        self._scheme(
+            "signature",
+            "signature",
+            f"hmac-{(m.group(1) or '').lower()}".rstrip("-"),
+            b.line,
+            b.text,
+            location="header" if carrier and carrier.group(1).lower().startswith("x-") else None,
+            param=carrier.group(1) if carrier else None,
+            detail=_span(b.text, 200),
+        )
 
     def _advice(self, b: Block) -> None:
         for a in retry_advice(b.text):
@@ -880,6 +1368,10 @@ def prose_format(path: str, text: str) -> str | None:
         (".rst", "rst"),
         (".html", "html"),
         (".htm", "html"),
+        (".adoc", "asciidoc"),
+        (".asciidoc", "asciidoc"),
+        (".apib", "apib"),
+        (".raml", "raml"),
         (".txt", "markdown"),
     ):
         if low.endswith(ext):
@@ -887,6 +1379,10 @@ def prose_format(path: str, text: str) -> str | None:
     head = text.lstrip()[:2000]
     if head.startswith("<!DOCTYPE html") or head.lower().startswith("<html"):
         return "html"
+    if head.startswith("#%RAML"):
+        return "raml"
+    if head.startswith("FORMAT: 1A"):
+        return "apib"
     if re.search(r"^#{1,6}\s|^```", head, re.M):
         return "markdown"
     if re.search(r"^\.\. \w+::|^={3,}$", head, re.M):

@@ -1,6 +1,6 @@
 """Prose documents -> a flat list of blocks with line numbers, one front end per format.
 
-Markdown and MDX go through markdown-it-py (CommonMark + tables, with line maps), reStructuredText
+Markdown and MDX go through markdown-it-pyrs (CommonMark + tables, with source maps), reStructuredText
 through docutils, HTML through the standard library's parser (it reports positions). MDX imports,
 YAML front matter and template tags are blanked first, keeping every line where it was, so that
 line numbers always refer to the file as the user has it.
@@ -8,6 +8,7 @@ line numbers always refer to the file as the user has it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -48,60 +49,117 @@ def _blank_mdx(text: str) -> str:
     return re.sub(r"^(?:import|export)\s.*$", "", text, flags=re.M)
 
 
+_MD_INLINE_PARENTS = frozenset({"heading", "paragraph", "tcell"})
+_MD_CONTAINERS = frozenset({"root", "bullet_list", "ordered_list", "blockquote", "list_item"})
+
+
+class _MdSource:
+    """Byte offsets (what markdown-it-pyrs reports) -> text and 1-based lines."""
+
+    def __init__(self, text: str) -> None:
+        self.raw = text.encode("utf-8")
+        self.starts = [0] + [m.end() for m in re.finditer(b"\n", self.raw)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.raw[start:end].decode("utf-8", "replace")
+
+
 def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
-    from markdown_it import MarkdownIt
+    """Markdown via markdown-it-pyrs (the Rust port of markdown-it: CommonMark + tables, about
+    twenty times faster than markdown-it-py on multi-megabyte pages). Block texts are the
+    page's own source spans, so a block quotes exactly what the page says."""
+    from markdown_it_pyrs import MarkdownIt
 
     if mdx:
         text = _blank_mdx(text)
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    tokens = md.parse(text)
+    root = MarkdownIt("commonmark").enable("table").tree(text)
+    src = _MdSource(text)
     out: list[Block] = []
-    header: list[str] = []
-    row: list[str] | None = None
-    in_head = False
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        mp = t.map or [0, 0]
-        if t.type == "heading_open":
-            inline = tokens[i + 1]
-            out.append(Block("heading", inline.content, mp[0] + 1, mp[1], level=int(t.tag[1:])))
-            i += 3
-            continue
-        if t.type == "paragraph_open":
-            inline = tokens[i + 1]
-            kind = "item" if i > 0 and tokens[i - 1].type == "list_item_open" else "para"
-            out.append(Block(kind, inline.content, mp[0] + 1, mp[1]))
-            i += 3
-            continue
-        if t.type in ("fence", "code_block"):
-            body = mp[0] + 2 if t.type == "fence" else mp[0] + 1
+
+    def span(node: object) -> tuple[int, int]:
+        return getattr(node, "srcmap", None) or (0, 0)
+
+    def inline_text(nodes: list[object]) -> str:
+        maps = [span(n) for n in nodes if getattr(n, "srcmap", None)]
+        if not maps:
+            return ""
+        raw = src.slice(min(m[0] for m in maps), max(m[1] for m in maps))
+        return "\n".join(ln.strip() for ln in raw.splitlines())
+
+    def lines(node: object) -> tuple[int, int]:
+        start, end = span(node)
+        return src.line(start), src.line(max(end - 1, start))
+
+    def visit(node: object, parent: str) -> None:
+        name = getattr(node, "name", "")
+        children = list(getattr(node, "children", []))
+        meta = getattr(node, "meta", {}) or {}
+        first, last = lines(node)
+        if name == "heading":
+            out.append(Block("heading", inline_text(children), first, last, level=meta["level"]))
+        elif name == "paragraph":
+            kind = "item" if parent == "list_item" else "para"
+            out.append(Block(kind, inline_text(children), first, last))
+        elif name in ("fence", "code_block"):
+            body = first + 1 if name == "fence" else first
+            info = str(meta.get("info", "")).strip()
             out.append(
-                Block("code", t.content, mp[0] + 1, mp[1], info=t.info.strip(), body_line=body)
+                Block("code", meta.get("content", ""), first, last, info=info, body_line=body)
             )
-        elif t.type == "html_block":
-            out.append(Block("html", t.content, mp[0] + 1, mp[1]))
-        elif t.type == "hr":
-            out.append(Block("hr", "", mp[0] + 1, mp[1]))
-        elif t.type == "thead_open":
-            in_head, header = True, []
-        elif t.type == "thead_close":
-            in_head = False
-        elif t.type == "tr_open":
-            row = []
-            row_line = mp[0] + 1
-        elif t.type == "inline" and row is not None:
-            row.append(t.content)
-        elif t.type == "tr_close" and row is not None:
-            if in_head:
-                header = row
-            else:
-                out.append(
-                    Block("row", " | ".join(row), row_line, row_line, cells=row, header=header)
-                )
-            row = None
-        i += 1
+        elif name == "html_block":
+            out.append(Block("html", meta.get("content", ""), first, last))
+        elif name == "hr":
+            out.append(Block("hr", "", first, last))
+        elif name == "table":
+            header: list[str] = []
+            for part in children:
+                for row in getattr(part, "children", []):
+                    cells = [inline_text(list(c.children)) for c in row.children]
+                    row_line = lines(row)[0]
+                    if part.name == "thead":
+                        header = cells
+                    else:
+                        out.append(
+                            Block(
+                                "row",
+                                " | ".join(cells),
+                                row_line,
+                                row_line,
+                                cells=cells,
+                                header=header,
+                            )
+                        )
+        elif name in _MD_CONTAINERS:
+            if name == "list_item":
+                # A tight list item holds its inline text directly, not in a paragraph.
+                inline = [c for c in children if c.name not in _BLOCK_NODES]
+                if inline:
+                    out.append(Block("item", inline_text(inline), first, lines(inline[-1])[1]))
+            for c in children:
+                visit(c, name)
+
+    visit(root, "")
     return out
+
+
+_BLOCK_NODES = frozenset(
+    {
+        "paragraph",
+        "heading",
+        "fence",
+        "code_block",
+        "html_block",
+        "hr",
+        "table",
+        "bullet_list",
+        "ordered_list",
+        "blockquote",
+        "list_item",
+    }
+)
 
 
 def rst_blocks(text: str) -> list[Block]:
@@ -116,6 +174,9 @@ def rst_blocks(text: str) -> list[Block]:
         "file_insertion_enabled": False,
         "raw_enabled": False,
         "input_encoding": "unicode",
+        # Never read docutils.conf, ~/.docutils or DOCUTILSCONFIG: a config file there could
+        # turn file inclusion back on and pull text from outside the docs into the facts.
+        "_disable_config": True,
     }
     tree = publish_doctree(text, settings_overrides=settings)
     lines = text.splitlines()
@@ -135,6 +196,12 @@ def rst_blocks(text: str) -> list[Block]:
         return last
 
     for node in tree.findall():
+        if not isinstance(node, nodes.literal_block) and any(
+            isinstance(a, nodes.system_message) for a in _ancestors(node)
+        ):
+            # docutils' own complaints; the source of an unknown (Sphinx) directive it quotes
+            # as a literal block is kept: that is the page's text.
+            continue
         if isinstance(node, nodes.title):
             t = node.astext()
             line = locate(node, t)
@@ -154,6 +221,10 @@ def rst_blocks(text: str) -> list[Block]:
             line = locate(node, t)
             kind = "item" if isinstance(node.parent, nodes.list_item) else "para"
             out.append(Block(kind, t, line, line + t.count("\n")))
+        elif isinstance(node, nodes.line_block) and not isinstance(node.parent, nodes.line_block):
+            t = "\n".join(ln.astext() for ln in node.findall(nodes.line))
+            line = locate(node, t)
+            out.append(Block("para", t, line, line + t.count("\n")))
         elif isinstance(node, nodes.raw):
             t = node.astext()
             line = locate(node, t)
@@ -173,6 +244,15 @@ def rst_blocks(text: str) -> list[Block]:
     return out
 
 
+def _ancestors(node: object) -> list[object]:
+    out = []
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        out.append(parent)
+        parent = getattr(parent, "parent", None)
+    return out
+
+
 class _HtmlBlocks(HTMLParser):
     _BLOCK = frozenset(
         {"h1", "h2", "h3", "h4", "h5", "h6", "p", "pre", "li", "td", "th", "tr", "dt", "dd"}
@@ -185,16 +265,41 @@ class _HtmlBlocks(HTMLParser):
         self.row: list[str] | None = None
         self.header: list[str] = []
         self.row_line = 0
+        self.braces = 0  # open '<i>name</i>' path parameters written as '{name}'
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        kind = dict(attrs).get("type") or ""
+        if tag == "script" and ("template" in kind or kind == "text/html"):
+            # A client-side template (Handlebars, Underscore): its content is the page's HTML.
+            self.stack.append(("template", self.getpos()[0], []))
+        elif tag in ("script", "style"):
             self.stack.append((tag, self.getpos()[0], []))
+        elif tag in ("i", "em", "var") and self.stack and "".join(self.stack[-1][2]).endswith("/"):
+            # '/api/vhosts/<i>name</i>': an italic segment of a path is its parameter.
+            self.stack[-1][2].append("{")
+            self.braces += 1
         elif tag == "tr":
             self.row, self.row_line = [], self.getpos()[0]
         elif tag in self._BLOCK:
             self.stack.append((tag, self.getpos()[0], []))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.stack and self.stack[-1][0] == "template":
+            self.stack.pop()
+            return
+        if tag in ("i", "em", "var") and self.braces and self.stack:
+            self.stack[-1][2].append("}")
+            self.braces -= 1
+            return
+        if tag in ("code", "tt", "kbd") and self.stack and self.stack[-1][0] != "pre":
+            parts = self.stack[-1][2]
+            if parts and (
+                not parts[-1].endswith(("/", "(")) or re.search(r"\b[A-Z]{3,7}\s+/$", parts[-1])
+            ):
+                # '<code>GET /x</code>- returns ...': the code span ends the endpoint; a span
+                # ending in '/' continues the path in the next element (Sphinx signatures).
+                parts.append(" ")
+            return
         if not self.stack or self.stack[-1][0] != tag:
             if tag == "tr" and self.row is not None:
                 if self.row and not self.header and all(c for c in self.row):
@@ -233,7 +338,12 @@ class _HtmlBlocks(HTMLParser):
             self.blocks.append(Block("para", " ".join(text.split()), line, end))
 
     def handle_data(self, data: str) -> None:
-        if self.stack and self.stack[-1][0] not in ("script", "style"):
+        if self.stack and self.stack[-1][0] == "template":
+            offset = self.getpos()[0] - 1
+            for b in html_blocks(data):
+                b.line, b.end, b.body_line = b.line + offset, b.end + offset, b.body_line + offset
+                self.blocks.append(b)
+        elif self.stack and self.stack[-1][0] not in ("script", "style"):
             self.stack[-1][2].append(data)
 
 
@@ -242,3 +352,202 @@ def html_blocks(text: str) -> list[Block]:
     parser.feed(text)
     parser.close()
     return parser.blocks
+
+
+# -- AsciiDoc -----------------------------------------------------------------------------------
+# No maintained Python parser for AsciiDoc exists (Asciidoctor is Ruby), so a small line reader
+# covers what API pages use: section titles, delimited listing blocks, |=== tables, lists and
+# paragraphs, with document attributes ({endpoint-uri}) substituted where the page defines them.
+_ADOC_ATTR = re.compile(r"^:([\w-]+):[ \t]*(.*)$", re.M)
+_ADOC_DELIMS = ("----", "....", "```", "++++", "____")
+
+
+def adoc_attributes(text: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).strip() for m in _ADOC_ATTR.finditer(text)}
+
+
+def _adoc_sub(line: str, attrs: dict[str, str]) -> str:
+    if "{" not in line or not attrs:
+        return line
+    return re.sub(r"\{([\w-]+)\}", lambda m: attrs.get(m.group(1), m.group(0)), line)
+
+
+def _adoc_table(rows_text: list[tuple[int, str]], cols: int, header: bool) -> list[Block]:
+    cells: list[tuple[int, str]] = []
+    first_line_cells = 0
+    for i, (n, raw) in enumerate(rows_text):
+        parts = [p.strip() for p in re.split(r"(?<!\\)\|", raw)]
+        if raw.lstrip().startswith("|"):
+            parts = parts[1:]
+        elif cells:
+            prev_n, prev = cells[-1]
+            cells[-1] = (prev_n, f"{prev} {raw.strip()}".strip())
+            continue
+        if i == 0:
+            first_line_cells = len(parts)
+        cells += [(n, p) for p in parts]
+    # Cells written on one line are one row ('|Endpoint |/x'); one cell per line groups by
+    # the declared column count.
+    width = first_line_cells if first_line_cells > 1 else (cols or 1)
+    out: list[Block] = []
+    head: list[str] = []
+    for start in range(0, len(cells), width):
+        row = cells[start : start + width]
+        texts = [c for _, c in row]
+        if start == 0 and header:
+            head = texts
+            continue
+        out.append(Block("row", " | ".join(texts), row[0][0], row[-1][0], cells=texts, header=head))
+    return out
+
+
+def adoc_blocks(text: str, attrs: dict[str, str]) -> list[Block]:
+    lines = text.splitlines()
+    out: list[Block] = []
+    para: list[tuple[int, str]] = []
+    i = 0
+    block_attrs = ""
+
+    def flush() -> None:
+        if para:
+            kind = "item" if re.match(r"\s*(?:[*-]+|\.+|\d+\.)\s", para[0][1]) else "para"
+            body = "\n".join(re.sub(r"^\s*(?:[*-]+|\.+)\s+", "", t) for _, t in para)
+            out.append(Block(kind, body, para[0][0], para[-1][0]))
+            para.clear()
+
+    while i < len(lines):
+        n, raw = i + 1, _adoc_sub(lines[i], attrs)
+        stripped = raw.strip()
+        if stripped.startswith("////"):
+            flush()
+            i += 1
+            while i < len(lines) and not lines[i].strip().startswith("////"):
+                i += 1
+            i += 1
+            continue
+        if stripped.startswith("//") or _ADOC_ATTR.match(raw) or stripped.startswith("include::"):
+            flush()
+            i += 1
+            continue
+        heading = re.match(r"^(={1,6})\s+(.+)$", raw)
+        if heading:
+            flush()
+            out.append(
+                Block("heading", heading.group(2).strip(), n, n, level=len(heading.group(1)))
+            )
+            i += 1
+            continue
+        if stripped in _ADOC_DELIMS or re.fullmatch(r"-{4,}|\.{4,}", stripped):
+            flush()
+            j = i + 1
+            while j < len(lines) and lines[j].strip() != stripped:
+                j += 1
+            body = "\n".join(_adoc_sub(x, attrs) for x in lines[i + 1 : j])
+            out.append(Block("code", body, n, j + 1, info=block_attrs, body_line=n + 1))
+            block_attrs = ""
+            i = j + 1
+            continue
+        if stripped.startswith("|==="):
+            flush()
+            j = i + 1
+            rows: list[tuple[int, str]] = []
+            while j < len(lines) and not lines[j].strip().startswith("|==="):
+                if lines[j].strip():
+                    rows.append((j + 1, _adoc_sub(lines[j], attrs)))
+                j += 1
+            cols_spec = re.search(r'cols="([^"]*)"', block_attrs)
+            cols = 0
+            if cols_spec:
+                spec = cols_spec.group(1)
+                mult = re.fullmatch(r"(\d+)\*.*", spec)
+                cols = int(mult.group(1)) if mult else len(spec.split(","))
+            blank_after_first = i + 2 < len(lines) and not lines[i + 2].strip()
+            header = "header" in block_attrs or blank_after_first
+            out += _adoc_table(rows, cols, header)
+            block_attrs = ""
+            i = j + 1
+            continue
+        if re.fullmatch(r"\[.*\]", stripped):
+            flush()
+            block_attrs = stripped
+            i += 1
+            continue
+        if not stripped:
+            flush()
+        elif re.match(r"\s*(?:[*-]+|\d+\.)\s", raw) and para:
+            flush()
+            para.append((n, raw))
+        else:
+            para.append((n, raw))
+        i += 1
+    flush()
+    return out
+
+
+# -- RAML ---------------------------------------------------------------------------------------
+@dataclass
+class RamlEndpoint:
+    method: str
+    path: str
+    line: int
+    quote: str
+    summary: str | None = None
+    responses: list[tuple[str, str | None, int, str]] = field(default_factory=list)
+
+
+_RAML_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def raml_endpoints(text: str) -> list[RamlEndpoint]:
+    """RAML resources nest by indentation ('/modules:' under '/_/proxy:'); a method key under a
+    resource is an endpoint. Read by indentation rather than as YAML so that '!include' tags and
+    fragments that are not loadable on their own do not stop it."""
+    stack: list[tuple[int, str]] = []
+    out: list[RamlEndpoint] = []
+    current: tuple[int, RamlEndpoint] | None = None
+    in_responses: int | None = None
+    last_status: tuple[int, int] | None = None
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        res = re.match(r"^\s*(/[^:\s]*)\s*:\s*$", line)
+        if res:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            stack.append((indent, res.group(1)))
+            current, in_responses = None, None
+            continue
+        meth = re.match(r"^\s*(" + "|".join(_RAML_METHODS) + r")\??\s*:\s*$", line)
+        if meth and stack and indent > stack[-1][0]:
+            path = "".join(seg for _, seg in stack)
+            ep = RamlEndpoint(meth.group(1).upper(), path, n, f"{path}: {meth.group(1)}:")
+            out.append(ep)
+            current, in_responses = (indent, ep), None
+            continue
+        if current is None or indent <= current[0]:
+            current = None if current is not None and indent <= current[0] else current
+            continue
+        key = re.match(r"^\s*([\w-]+)\s*:\s*(.*)$", line)
+        if key and key.group(1) == "responses":
+            in_responses = indent
+        elif (
+            key
+            and key.group(1) == "description"
+            and in_responses is None
+            and not current[1].summary
+        ):
+            current[1].summary = key.group(2).strip(" |>\"'") or None
+        elif in_responses is not None and indent > in_responses:
+            st = re.match(r"^\s*(\d{3})\s*:", line)
+            if st:
+                current[1].responses.append((st.group(1), None, n, line.strip()))
+                last_status = (indent, len(current[1].responses) - 1)
+            elif key and key.group(1) == "description" and last_status and indent > last_status[0]:
+                status, _, sline, squote = current[1].responses[last_status[1]]
+                meaning = key.group(2).strip(" |>\"'") or None
+                current[1].responses[last_status[1]] = (status, meaning, sline, squote)
+        elif in_responses is not None and indent <= in_responses:
+            in_responses = None
+    return out

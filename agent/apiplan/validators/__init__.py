@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..schemas import Blueprint, Facts, Finding, RiskCheck
 from ..schemas._blueprint import register_phase_check
+from ._citations import check_citation_meaning
 from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
 from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
@@ -31,6 +32,7 @@ RULES = (
     "unbounded-retry",
     "silent-failure",
     "schema-drift",
+    "unsupported-citation",
 )
 
 
@@ -54,7 +56,7 @@ def check_code(facts: Facts) -> list[Finding]:
 
 def check_docs(facts: Facts) -> list[Finding]:
     """Findings on the documents themselves (secrets in examples, keys in URLs)."""
-    return docs_secrets(facts) + docs_keys_in_urls(facts)
+    return docs_secrets(facts) + docs_keys_in_urls(facts) + check_citation_meaning(facts)
 
 
 def check(facts: Facts, *, blueprint: Blueprint | None = None, docs: bool = True) -> RiskCheck:
