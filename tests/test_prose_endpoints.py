@@ -324,3 +324,54 @@ def test_corpus_totals() -> None:
     # Endpoints the truth does not list: mentions of endpoints documented on other pages
     # (Matrix) and examples the truth chose to leave out. A regression gate, not a target.
     assert extra <= 50, extra
+
+
+def test_status_lists_and_raw_html_headings(tmp_path: Path) -> None:
+    md = """# Acme
+
+<h2 id="status">Status Codes</h2>
+
+- `200`: Everything is OK
+- `404`: Not found
+
+<h2 id="get-todo">Get a todo</h2>
+
+    GET /v1/todos/42
+
+Response Codes
+
+* 200 OK - the todo
+* 410 Gone - it was deleted
+
+Acme allows 200 requests per minute.
+"""
+    page = tmp_path / "status.md"
+    page.write_text(md, encoding="utf-8")
+    facts = apiplan.load_facts([page])
+    assert [r.status for r in facts.api_responses] == ["200", "404"]
+    op = facts.operation("GET /v1/todos/{todo_id}")
+    assert op is not None and op.summary == "Get a todo"
+    assert [r.status for r in op.responses] == ["200", "410"]
+
+
+def test_signed_requests_and_query_keys(tmp_path: Path) -> None:
+    md = """# Acme trading (invented)
+
+Signed endpoints need a `signature` parameter: an HMAC SHA256 signature of the query
+string and body, keyed with your secret.
+
+Pass your key in the `api_key` query parameter.
+
+## New order
+
+`POST /api/v3/order  (HMAC SHA256)`
+"""
+    page = tmp_path / "signed.md"
+    page.write_text(md, encoding="utf-8")
+    facts = apiplan.load_facts([page])
+    schemes = {s.name: s for s in facts.security_schemes}
+    assert schemes["signature"].scheme == "hmac-sha256"
+    assert schemes["signature"].param_name == "signature"
+    assert schemes["apiKeyQuery"].location == "query"
+    assert schemes["apiKeyQuery"].param_name == "api_key"
+    assert [op.key for op in facts.operations] == ["POST /api/v3/order"]

@@ -107,6 +107,11 @@ _MAX_UNREAD_LISTED = 20
 _STATUS_FIELD = re.compile(r"^\s*:(?:statuscode|status|code)\s+(\d{3})\s*:\s*(.*)$")
 _STATUS_HEAD = re.compile(r"^\s*`?(\d{3})`?\s*[:\-–—]\s*(.+)$")
 _STATUS_ROW = re.compile(r"^\s*`?(\d{3})`?\s*$")
+# '- `404` - Not found', '200 OK: done', '**201 Created** - the item': a status code leading
+# a list item or a line, then its meaning.
+_STATUS_ITEM = re.compile(
+    r"^\s*(?:[*+-]\s+)?[`*_]*(\d{3})[`*_]*(?=[\s:–—-])((?:\s*[A-Z][\w' ]*)?[`*_]*\s*(?:[-–—:]\s*.*)?)$"
+)
 _HTTP_STATUS_LINE = re.compile(r"HTTP/[\d.]+\s+(\d{3})\s*([A-Za-z][A-Za-z ]*)?")
 _TRANSCLUDE = re.compile(r"\{\{%\s*http-api\s+[^%]*%\}\}")
 _LIMIT = re.compile(
@@ -788,6 +793,7 @@ class ProseExtractor:
                             source=self.src(b.line, b.text),
                         )
                     )
+        self._status_list(b)
         oauth = re.search(r"\*\*OAuth:?\*\*:?\s*(.+)", b.text)
         if oauth and self.current is not None:
             scopes = re.findall(r"`([a-z]+:[a-z:_]+|read|write|follow|push)`", oauth.group(1))
@@ -845,6 +851,25 @@ class ProseExtractor:
         default = _DEFAULT_METHOD.search(text)
         if default:
             self._default_method = (default.group(1).upper(), b.line)
+
+    def _status_list(self, b: Block) -> None:
+        """'Response Codes' lists and definition lists: '- `404` - Not found', '200 OK: done'.
+
+        Taken under a heading about statuses/responses/errors, or in a list item that starts
+        with the code; a number in running text ('200 requests per minute') is not a status."""
+        section = (self._section_title() or "").lower()
+        about = re.search(r"status|response|return|error|code", section)
+        if b.kind != "item" and not about:
+            return
+        for n, raw in enumerate(b.text.splitlines()):
+            m = _STATUS_ITEM.match(raw)
+            if not m or not 100 <= int(m.group(1)) <= 599:
+                continue
+            meaning = m.group(2).strip(" `*_-–—:") or None
+            if self.current is not None:
+                self._add_response(self.current.op, m.group(1), meaning, b.line + n, raw.strip())
+            else:
+                self._api_response(m.group(1), meaning, b.line + n, raw.strip())
 
     def _key_value(self, key: str, value: str, line: int, quote: str) -> None:
         """'Method: GET' and 'Endpoint: /x' in one section make one endpoint."""

@@ -9,6 +9,7 @@ line numbers always refer to the file as the user has it.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -49,6 +50,7 @@ def _blank_mdx(text: str) -> str:
     return re.sub(r"^(?:import|export)\s.*$", "", text, flags=re.M)
 
 
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*$", re.S | re.I)
 _MD_INLINE_PARENTS = frozenset({"heading", "paragraph", "tcell"})
 _MD_CONTAINERS = frozenset({"root", "bullet_list", "ordered_list", "blockquote", "list_item"})
 
@@ -110,7 +112,14 @@ def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
                 Block("code", meta.get("content", ""), first, last, info=info, body_line=body)
             )
         elif name == "html_block":
-            out.append(Block("html", meta.get("content", ""), first, last))
+            content = str(meta.get("content", ""))
+            h = _HTML_HEADING.match(content)
+            if h:  # a raw HTML heading (Hugo, Jekyll pages): a section like any other
+                title = html.unescape(re.sub(r"<[^>]+>", "", h.group(2)))
+                title = " ".join(title.split()).rstrip(" ¶#")  # drop the permalink mark
+                out.append(Block("heading", title, first, last, level=int(h.group(1))))
+            else:
+                out.append(Block("html", content, first, last))
         elif name == "hr":
             out.append(Block("hr", "", first, last))
         elif name == "table":
@@ -327,9 +336,8 @@ class _HtmlBlocks(HTMLParser):
                 self.header.append(" ".join(text.split()))
             return
         if name.startswith("h") and len(name) == 2:
-            self.blocks.append(
-                Block("heading", " ".join(text.split()), line, end, level=int(name[1]))
-            )
+            title = " ".join(text.split()).rstrip(" ¶#")  # drop the permalink mark
+            self.blocks.append(Block("heading", title, line, end, level=int(name[1])))
         elif name == "pre":
             self.blocks.append(Block("code", "".join(parts), line, end))
         elif name == "li":
