@@ -61,8 +61,14 @@ def claims(model: Any) -> list[Claim]:
 def test_corpus_blueprints_are_grounded_and_complete(spec: str, goal: str) -> None:
     facts, bp = built(spec, goal)
     assert bp.scope.selection, "an operation is selected"
-    # No rule finds anything in what the offline planner writes.
-    assert bp.risk.findings == [], [f.message for f in bp.risk.findings]
+    # No rule finds anything in what the offline planner writes, except the contract parts
+    # built on $refs that could not be read (the matrix spec ships without the files it names).
+    unread = [w for w in facts.warnings if w.code == "unresolved-ref"]
+    flagged = [f for f in bp.risk.findings if "$ref apiplan could not read" in f.message]
+    assert [f for f in bp.risk.findings if f not in flagged] == [], [
+        f.message for f in bp.risk.findings
+    ]
+    assert len(flagged) == len(unread), [f.message for f in flagged]
     # Every claim is grounded or labelled, and every cited source resolves in the raw document.
     raw_cache: dict[str, Any] = {}
     all_claims = claims(bp)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from os import PathLike
 
-from .planner import PlanInput, parse_context, select_operations
+from .planner import PlanInput, build_workflow, parse_context, selection_of
 from .schemas import Blueprint, Facts
 
 
@@ -56,8 +57,16 @@ def plan(
 
     if not goal or not goal.strip():
         raise UsageError("--goal is empty: say in plain words what the integration must do")
-    if deadline is not None and deadline <= 0:
-        raise UsageError(f"--deadline {deadline}: must be a positive number of seconds")
+    for name, value in (
+        ("--deadline", deadline),
+        ("timeout", timeout),
+        ("phase_deadline", phase_deadline),
+    ):
+        _require_seconds(name, value)
+    if max_retries is not None and (
+        isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
+    ):
+        raise UsageError(f"max_retries {max_retries!r}: must be a whole number, 0 or more")
     from ._tracing import make_tracer
 
     tracer = (
@@ -90,20 +99,37 @@ def plan(
             "(see `apiplan facts` for what it read and any lines it did not understand)"
         )
     ctx = parse_context(goal, list(context))
-    selection = select_operations(facts, goal, pins=list(operations))
+    workflow = build_workflow(facts, goal, pins=list(operations))
     inp = PlanInput(
         facts=facts,
         goal=goal.strip(),
         ctx=ctx,
-        selection=selection,
+        selection=selection_of(workflow),
         deadline=deadline,
         code_stack=facts.code_stack,
+        workflow=workflow,
     )
     try:
         return run_phases(inp, provider, on_progress=on_progress)
     finally:
         if tracer is not None:
             tracer.close()
+
+
+def _require_seconds(name: str, value: object) -> None:
+    """A bound in seconds must be a finite positive number: NaN compares false to everything
+    and infinity is no bound, so both would slip past a plain ``<= 0`` test."""
+    from .exceptions import UsageError
+
+    if value is None:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise UsageError(f"{name} {value!r}: must be a positive, finite number of seconds")
 
 
 async def aplan(

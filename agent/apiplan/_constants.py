@@ -12,6 +12,37 @@ MAX_YAML_ALIAS_REUSES = 10_000
 MAX_YAML_EXPANDED_NODES = 2_000_000
 """Nodes a YAML document may stand for once its aliases are expanded (billion laughs)."""
 
+MAX_DOCUMENT_DEPTH = 512
+"""Nesting levels a YAML document may have. Real specs stay under 40; past a few hundred,
+code that walks the data recursively (ours, pydantic's, the json module's) runs out of stack.
+JSON documents meet the json module's own limit first."""
+
+MAX_YAML_EXPANDED_CHARS = 64 * 1024 * 1024
+"""Characters of scalars a YAML document may stand for once its aliases are expanded: a 3 MB
+string aliased 6,000 times stays under both alias counts yet stands for 18 GB of text."""
+
+MAX_RUN_BYTES_READ = 128 * 1024 * 1024
+"""Bytes read from all files of one run (documents, ``$ref`` targets, code): four of the
+largest documents allowed, so that many mid-sized files cannot add up to an unbounded run."""
+
+MAX_RUN_EXPANDED_CHARS = 128 * 1024 * 1024
+"""Text all documents of one run may stand for (aliases expanded): a run-wide cap beside the
+per-document one, so that twenty alias-heavy files cannot add up to what one is refused for."""
+
+READ_CHUNK_BYTES = 1024 * 1024
+"""Bytes asked for per read() call while reading a document up to its cap."""
+
+CODE_READ_BUDGET_SECONDS = 20.0
+"""Wall clock for reading one code file; past it, reading stops with a warning (the largest
+real client in our corpus takes well under a second)."""
+
+MAX_OUTPUT_CHECK_BYTES = 512 * 1024 * 1024
+"""Largest existing output file whose content hash is checked before it is replaced; a larger
+one is never apiplan's (facts of the largest allowed input are far smaller) and needs --force."""
+
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+"""Largest chat session file read back: a session holds one blueprint and the answers."""
+
 
 # Schema flattening bounds (facts stay complete for Stripe and Kubernetes without exploding).
 FLATTEN_MAX_DEPTH = 6

@@ -14,6 +14,7 @@ from ._secrets import find_secrets
 from ._version import __version__
 from .exceptions import ApiplanError, UsageError
 from .schemas import Blueprint, CaseScore, Claim, EvalReport, GoldenCase
+from .schemas._eval import WorkflowExpectation
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -49,6 +50,67 @@ def _claims(obj: object) -> list[Claim]:
     from .validators._undocumented import _claims as walk
 
     return [c for _, c in walk(obj)]  # type: ignore[arg-type]
+
+
+_PARAM = re.compile(r"\{[^}]*\}|:\w+|<[^>]*>|\[[^\]]*\]|\([^)]*\)|&lt;[^/]*")
+
+
+def same_operation(a: str, b: str) -> bool:
+    """'POST /lists/{id}/accounts' and 'POST /lists/:list_id/accounts' are one operation."""
+    return _slot(a) == _slot(b)
+
+
+def _slot(key: str) -> str:
+    method, _, path = key.strip().partition(" ")
+    return f"{method.upper()} {_PARAM.sub('{}', path)}"
+
+
+class WorkflowScore:
+    """Precision, recall and order of selected operations against a workflow expectation."""
+
+    def __init__(self, expect: WorkflowExpectation, selected: list[str]) -> None:
+        slots = [_slot(k) for k in selected]
+        allowed = {_slot(k) for k in [*expect.must, *expect.may]} | {
+            _slot(k) for group in expect.must_any for k in group
+        }
+        allowed |= {_slot(k) for entry in expect.order for k in _members(entry)}
+        self.problems: list[str] = []
+        right = [k for k, s in zip(selected, slots, strict=True) if s in allowed]
+        self.precision = len(right) / len(selected) if selected else 0.0
+        hits = sum(_slot(k) in slots for k in expect.must) + sum(
+            any(_slot(k) in slots for k in group) for group in expect.must_any
+        )
+        wanted = len(expect.must) + len(expect.must_any)
+        self.recall = hits / wanted if wanted else 1.0
+        forbidden = [k for k in selected if _slot(k) in {_slot(x) for x in expect.must_not}]
+        if forbidden:
+            self.problems.append(f"selected what it must not: {forbidden}")
+        extra = [k for k, s in zip(selected, slots, strict=True) if s not in allowed]
+        if extra and not forbidden:
+            self.problems.append(f"selected more than the goal needs: {extra}")
+        missing = [k for k in expect.must if _slot(k) not in slots] + [
+            " | ".join(g) for g in expect.must_any if not any(_slot(k) in slots for k in g)
+        ]
+        if missing:
+            self.problems.append(f"missing from the workflow: {missing}")
+        self.order: float | None = None
+        if len(expect.order) >= 2:
+            positions = [
+                min((slots.index(_slot(k)) for k in _members(e) if _slot(k) in slots), default=-1)
+                for e in expect.order
+            ]
+            ok = all(p >= 0 for p in positions) and positions == sorted(positions)
+            self.order = 1.0 if ok else 0.0
+            if not ok:
+                self.problems.append(f"steps out of order: expected {expect.order}, got {selected}")
+
+    @property
+    def exact(self) -> bool:
+        return self.precision == 1.0 and self.recall == 1.0 and self.order in (None, 1.0)
+
+
+def _members(entry: str | list[str]) -> list[str]:
+    return [entry] if isinstance(entry, str) else list(entry)
 
 
 def score_case(
@@ -90,6 +152,11 @@ def score_case(
     if e.not_select and any(k in selected for k in e.not_select):
         problems.append(f"selected what it must not: {[k for k in selected if k in e.not_select]}")
         precision = 0.0
+    order = None
+    if e.workflow is not None:
+        flow = WorkflowScore(e.workflow, selected)
+        precision, recall, order = flow.precision, flow.recall, flow.order
+        problems += flow.problems
     auth = None
     if e.auth:
         auth_text = " ".join(ep.auth.text for ep in bp.scope.endpoints).lower()
@@ -148,6 +215,7 @@ def score_case(
     metrics = [
         precision,
         recall,
+        order,
         auth,
         coverage,
         rl,
@@ -169,6 +237,7 @@ def score_case(
         leaks=leaks,
         selection_precision=precision,
         selection_recall=recall,
+        workflow_order=order,
         auth=auth,
         error_coverage=coverage,
         rate_limit_recall=rl,
@@ -280,6 +349,7 @@ _METRICS = (
     "score",
     "selection_precision",
     "selection_recall",
+    "workflow_order",
     "auth",
     "error_coverage",
     "rate_limit_recall",

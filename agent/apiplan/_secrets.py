@@ -41,6 +41,22 @@ def mask(value: str) -> str:
 
 # Our own additions; detect-secrets' detectors are added below at first use.
 _EXTRA: list[tuple[str, str]] = [
+    # The whole PEM block, body included: detect-secrets matches only the BEGIN line, which
+    # would leave the key material itself in place when redacting.
+    (
+        "Private Key",
+        r"-----BEGIN[A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.\-]{0,8000}?"
+        r"-----END[A-Z ]{0,30}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s]{0,8000})",
+    ),
+    # A password in the user part of a URL, however short or guessable it is.
+    (
+        "Basic Auth Credentials",
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s:/?#\[\]@\"'`<>{}()]+:([^\s/?#\[\]@\"'`<>{}()]+)@",
+    ),
+    # The user option of curl: the password after the colon, or a key given as the user name
+    # with an empty password (Stripe's style).
+    ("curl Credentials", r"(?<![\w-])(?:-u|--user)(?:\s+|=)[\"']?[^\s:\"'`$<{]+:([^\s\"'`@]+)"),
+    ("curl API Key", r"(?<![\w-])(?:-u|--user)(?:\s+|=)[\"']?([^\s:\"'`$<{]{12,}):(?=[\s\"'`]|$)"),
     ("JSON Web Token", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
     ("Anthropic API Key", r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{20,}"),
     ("OpenAI API Key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{32,}"),
@@ -66,15 +82,35 @@ _GENERIC: list[tuple[str, str]] = [
         r"client[_-]?secret|routing[_-]?key|auth)[\"']?\s*[:=]\s*[\"']"
         r"([A-Za-z0-9+/_\-.=]{16,})[\"']",
     ),
+    # The same unquoted (YAML, headers, prose, a table row), and in a URL's query string.
+    (
+        "Secret-named Value",
+        r"(?i:api[_-]?key|apikey|secret|password|passwd|token|access[_-]?key|private[_-]?key|"
+        r"client[_-]?secret|routing[_-]?key)\s*[:=|]\s*([A-Za-z0-9+/_\-.=]{16,})(?![\w+/=.\-(])",
+    ),
+    (
+        "Secret-named Value",
+        r"[?&](?i:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|key|secret|"
+        r"client[_-]?secret|password|signature|sig)=([^&\s#\"'<>]{12,})",
+    ),
+    # A credential written without its header name: an `Authorization` enum or default value.
+    ("Authorization Value", r"\b(?:Bearer|Basic|Bot)\s+([A-Za-z0-9._~+/\-]{16,}=*)"),
 ]
 # Patterns whose last group is the secret itself (the rest is context such as a header name).
 _SECRET_GROUP = {
     "Basic Auth Credentials",
+    "curl Credentials",
+    "curl API Key",
     "Authorization Value",
     "Secret-named Value",
     "NPM tokens",
 }
 _NEEDS_ENTROPY = {"Secret-named Value", "Authorization Value"}
+# A password is a secret however weak it is: no entropy test, only the placeholder test.
+_ANY_ENTROPY = {"Private Key", "Basic Auth Credentials", "curl Credentials"}
+# Generic patterns also need a value that looks random (two character classes), so that
+# `Bearer authentication_header` in prose is not taken for a token.
+_NEEDS_MIX = {"Secret-named Value", "Authorization Value", "curl API Key"}
 _WORDY = re.compile(r"token|secret|key|test|example|sample|dummy|fake|demo|changeme|_123", re.I)
 _PLACEHOLDER = re.compile(
     r"^(?:x+|\*+|0+|1234.*|abcd.*|example.*|your.*|test.*|dummy.*|fake.*|sample.*|placeholder.*|"
@@ -157,6 +193,49 @@ def entropy(value: str) -> float:
     return -sum(k / n * math.log2(k / n) for k in counts.values())
 
 
+_SECRET_NAME = re.compile(
+    r"api[_-]?key|apikey|secret|token|passw|auth(?!or)|credential|private[_-]?key|signature",
+    re.I,
+)
+NAMED_VALUE_KIND = "Secret-named Value"
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a parameter, field or variable name says its value is a credential."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def is_named_secret_value(value: str) -> bool:
+    """Whether the value of a secret-named item is a key rather than a placeholder or a word.
+
+    Used where the name and the value are apart (an `api_key` parameter's enum, a `token`
+    server variable's default), so that no detector sees them side by side.
+    """
+    return (
+        len(value) >= 8
+        and not value.startswith("[redacted:")
+        and entropy(value) >= 3.0
+        and looks_random(value)
+        and not _PLACEHOLDER.match(value)
+        and not _WORDY.search(value)
+    )
+
+
+def _is_name(value: str) -> bool:
+    """`Environment.GetEnvironmentVariable`, `payment_intent_v2`: names, not keys."""
+    return all(_WORD_SEGMENT.fullmatch(seg) for seg in _NAME_SPLIT.split(value) if seg)
+
+
+def looks_random(value: str) -> bool:
+    """At least two of lower case, upper case and digits: a key, not a word or identifier."""
+    classes = (
+        any(c.islower() for c in value),
+        any(c.isupper() for c in value),
+        any(c.isdigit() for c in value),
+    )
+    return sum(classes) >= 2
+
+
 def find_secrets(text: str) -> Iterator[SecretHit]:
     """Credential-shaped values in ``text``, most specific kind first, each reported once."""
     union, compiled = _combined()
@@ -170,12 +249,17 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
             value = inner.group(0)
             if kind in _SECRET_GROUP and inner.lastindex:
                 value = inner.group(inner.lastindex) or value
-            if kind != "Private Key":
+            if kind in _ANY_ENTROPY:
+                if kind != "Private Key" and (_PLACEHOLDER.match(value) or value.isdigit()):
+                    continue  # a template, a variable, or a uid and gid pair (docker's option)
+            else:
                 # Documentation examples: 'ACaaaa…', 'chatkit_token_123', '<your-key>'.
                 if entropy(value) < 3.0 or _PLACEHOLDER.match(value):
                     continue
                 if kind in _NEEDS_ENTROPY and _WORDY.search(value):
                     continue
+            if kind in _NEEDS_MIX and (not looks_random(value) or _is_name(value)):
+                continue
             if line_starts is None:
                 line_starts = _line_starts(text)
             line = bisect.bisect_right(line_starts, m.start())
@@ -183,8 +267,61 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
             break
 
 
+# A cheap look before the full scan. Every detector needs one of: a URL with a user, a PEM
+# header, a user option, or a run of key characters that mixes letters and digits (or is long and
+# mixed-case, or starts like a provider key). Most document text has none, and the full scan
+# of 40 patterns costs about 0.5 µs per character (0.6 s over a large spec's facts). Runs right
+# after '~' are JSON pointer escapes (`~1v1~1customers`), not keys.
+_TRIGGER = re.compile(
+    r"(?P<context>://[^\s/@]*@|PRIVATE KEY|PuTTY|(?<![\w-])(?:-u|--user)[\s=])|"
+    r"(?P<run>(?<![A-Za-z0-9_+=~\-])(?=[a-z_+=\-]*[A-Z0-9])[A-Za-z0-9_+=\-]{10,})"
+)
+_PROVIDER_PREFIX = re.compile(
+    r"(?:AKIA|ASIA|ABIA|ACCA|A3T|xox|sk[_-]|rk_|gh[pousr]_|github_|gl[a-z]{2,5}-|AIza|npm_|SG\.|"
+    r"eyJ|whsec_|key-|pypi-|sq0csp-|AKC|AP)"
+)
+# Segments of names, not keys: `swagger2`, `oas31`, `2021`, `HorizontalPodAutoscaler`, `APIService`.
+_WORD_SEGMENT = re.compile(
+    r"[a-z]*\d{0,4}|[A-Z]*\d{0,4}|\d+|"
+    r"(?:[a-z]+|[A-Z]{1,5}[a-z]{2,})(?:[A-Z]{1,5}[a-z]{2,})*[A-Z]{0,5}\d{0,2}"
+)
+_SEGMENT_SPLIT = re.compile(r"[_+=\-]")
+_NAME_SPLIT = re.compile(r"[_+=\-./]")
+_CONTEXT_BEFORE = 160
+"""Characters before a candidate run that a detector may need (`Authorization: Bearer `)."""
+_MIXED_CASE_MIN = 20
+"""A run without digits is a candidate only this long and mixed-case (3% of random keys)."""
+
+
+def _candidate(run: str) -> bool:
+    if _PROVIDER_PREFIX.match(run):
+        return True
+    if all(_WORD_SEGMENT.fullmatch(seg) for seg in _SEGMENT_SPLIT.split(run)):
+        return False
+    has_digit = any(c.isdigit() for c in run)
+    has_alpha = any(c.isalpha() for c in run)
+    if has_digit and has_alpha:
+        return True
+    return len(run) >= _MIXED_CASE_MIN and not run.islower() and not run.isupper()
+
+
+def may_hold_secret(text: str) -> bool:
+    """False when no detector can match ``text`` (a fast, conservative test)."""
+    union: re.Pattern[str] | None = None
+    for m in _TRIGGER.finditer(text):
+        if m.lastgroup == "context":
+            return True
+        if _candidate(m.group(0)):
+            union = union or _combined()[0]
+            if union.search(text, max(0, m.start() - _CONTEXT_BEFORE), m.end() + 2):
+                return True
+    return False
+
+
 def redact(text: str) -> str:
     """``text`` with every credential-shaped value replaced by ``[redacted:<kind>]``."""
+    if not may_hold_secret(text):
+        return text
     hits = list(find_secrets(text))
     if not hits:
         return text
@@ -200,6 +337,69 @@ def redact(text: str) -> str:
         last = vstart + len(h.value)
     out.append(text[last:])
     return "".join(out)
+
+
+# Where documentation publishes a credential-shaped value on purpose: an `example`/`examples`
+# key above it (OpenAPI), or words saying so in the sentence, code block intro or heading
+# before it (prose). Such values stay masked; findings only say what they are.
+_EXAMPLE_KEY = re.compile(
+    r"""^\s*(?:-\s*)?["']?(?:x-)?(?:examples?|samples?|code-?samples?|codeSamples)["']?\s*:""",
+    re.I,
+)
+# Not `api.example.com`: a domain name says nothing about the value after it.
+_EXAMPLE_WORDS = re.compile(
+    r"(?<![\w.])(?:examples?|samples?|e\.g\.|for instance|dummy|demo|placeholder|sandbox)(?![\w.])",
+    re.I,
+)
+_EXAMPLE_VALUE = re.compile(r"example|sample|dummy|fake|demo", re.I)
+_HEADING = re.compile(r"^(?:#{1,6}\s.*|.+\n[=\-~^]{3,})$", re.M)
+EXAMPLE_LOOKBACK_LINES = 300
+"""Lines walked up through enclosing keys (an OpenAPI `examples` block can be that deep)."""
+EXAMPLE_LOOKBACK_CHARS = 300
+"""Prose before a value read for words that present it as an example."""
+EXAMPLE_HEADING_CHARS = 3000
+"""How far back the heading of a value's section is looked for."""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def published_example(text: str, hit: SecretHit) -> str | None:
+    """Why ``hit`` looks like an example the documentation publishes, or None.
+
+    A published example (PagerDuty's routing keys, Slack's sample `xoxb-…` token) is not a
+    leaked key, but it is still never copied into an output unmasked.
+    """
+    if _EXAMPLE_VALUE.search(hit.value):
+        return "the value itself says it is an example"
+    # Enclosing keys of a YAML or pretty-printed JSON document: walk up by indentation.
+    end = text.rfind("\n", 0, hit.start) + 1
+    nl = text.find("\n", end)
+    line = text[end : nl if nl >= 0 else len(text)]
+    if _EXAMPLE_KEY.match(line):
+        return "it is the value of an `example` key"
+    indent = _indent(line)
+    for _ in range(EXAMPLE_LOOKBACK_LINES):
+        if end == 0 or indent == 0:
+            break
+        start = text.rfind("\n", 0, end - 1) + 1
+        line = text[start : end - 1]
+        end = start
+        if line.strip() and _indent(line) < indent:
+            indent = _indent(line)
+            if _EXAMPLE_KEY.match(line):
+                key = line.strip().lstrip("- ").split(":")[0].strip("\"' ")
+                return f"it is inside the `{key}` block"
+    # Prose: the words just before it, then the heading of its section.
+    before = text[max(0, hit.start - EXAMPLE_LOOKBACK_CHARS) : hit.start]
+    words = _EXAMPLE_WORDS.search(before)
+    if words:
+        return f"the docs present it as an example ('{words.group(0)}' just before it)"
+    headings = list(_HEADING.finditer(text, max(0, hit.start - EXAMPLE_HEADING_CHARS), hit.start))
+    if headings and _EXAMPLE_WORDS.search(headings[-1].group(0)):
+        return "it is in a section whose heading says example"
+    return None
 
 
 _B64_RUN = re.compile(r"(?:[A-Za-z0-9+/]|%2[bBfF]|%3[dD]){40,}={0,2}")

@@ -8,8 +8,11 @@ import os
 import threading
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._constants import TRACE_FLUSH_SECONDS
 from ._secrets import redact
+from ._text import strip_controls
 
 
 class NoTracer:
@@ -38,12 +41,15 @@ class _NoSpan:
 
 
 def _clean(value: Any) -> Any:
+    """What a trace may hold: strings redacted (keys too), containers walked, models dumped."""
     if isinstance(value, str):
-        return redact(value)
+        return redact(strip_controls(value))
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
+        return {_clean(k) if isinstance(k, str) else k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
         return [_clean(v) for v in value]
+    if isinstance(value, BaseModel):
+        return _clean(value.model_dump(mode="json"))
     return value
 
 

@@ -207,6 +207,10 @@ def schema(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where the JSON Schema files live.")
     ] = Path("schemas"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace schema files apiplan did not write (or edited)."),
+    ] = False,
 ) -> None:
     """Write (or check) the JSON Schema of the public models: facts, each phase, the blueprint."""
     from .._schema_files import check_schema_files, write_schema_files
@@ -219,7 +223,7 @@ def schema(
             raise typer.Exit(EXIT_FINDINGS)
         typer.echo(f"schemas in {directory} match the models", err=True)
         return
-    for path in write_schema_files(directory):
+    for path in write_schema_files(directory, force=force):
         typer.echo(f"wrote {path}", err=True)
 
 
@@ -297,12 +301,14 @@ def check(
     if blueprint is not None:
         from pydantic import ValidationError
 
+        from .._constants import MAX_DOCUMENT_BYTES
         from ..schemas import Blueprint
+        from ..sources._document import read_regular
 
+        # A regular file only, read up to a cap: a FIFO or /dev/zero must not hang the check.
+        raw = read_regular(blueprint, str(blueprint), max_bytes=MAX_DOCUMENT_BYTES)
         try:
-            bp = Blueprint.model_validate_json(blueprint.read_bytes())
-        except FileNotFoundError:
-            raise UsageError(f"{blueprint}: no such file") from None
+            bp = Blueprint.model_validate_json(raw)
         except ValidationError as exc:
             raise UsageError(
                 f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
@@ -352,11 +358,19 @@ def mcp(
             "--root", help="Folder the tools may read (repeatable). Default: the current folder."
         ),
     ] = None,
+    allow_model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-model",
+            help="A model plan may use, e.g. anthropic:claude-sonnet-4-5 or 'ollama:*' "
+            "(repeatable). Default: none; clients can only plan offline.",
+        ),
+    ] = None,
 ) -> None:
     """Serve apiplan over the Model Context Protocol on stdio (tools: facts, plan, check)."""
     from .._mcp import serve
 
-    serve(root or [Path.cwd()])
+    serve(root or [Path.cwd()], allow_models=allow_model or [])
 
 
 class EvalFormat(str, Enum):
@@ -484,5 +498,13 @@ def main() -> None:
     try:
         app()
     except ApiplanError as exc:
-        typer.echo(f"apiplan: error: {exc}", err=True)
+        typer.echo(f"apiplan: error: {_one_line(str(exc))}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except MemoryError:
+        typer.echo("apiplan: error: out of memory while reading the input", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _one_line(text: str) -> str:
+    """Error text as one line: a path or value carrying newlines must not add lines."""
+    return " ".join(text.split("\n")).replace("\r", " ")

@@ -8,13 +8,15 @@ goal, answers, pins, the blueprint) is saved to --session after every change and
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import ApiplanError
+from ..exceptions import ApiplanError, UsageError
 
 COMMANDS = {
     "help": "list the commands",
@@ -42,6 +44,10 @@ SECTIONS = (
     "plan",
 )
 _CODE_SUFFIXES = (".py", ".js", ".ts", ".tsx", ".mjs", ".sh")
+SESSION_FORMAT = "apiplan-chat-session"
+"""The marker every session file carries: a file without it is never read or replaced."""
+SESSION_VERSION = 1
+"""Version of the session layout; files of a newer version are refused, not misread."""
 
 
 @dataclass
@@ -58,6 +64,70 @@ class SessionState:
     blueprint: dict[str, Any] | None = None
 
 
+_Signature = tuple[int, int, int, int]  # (st_dev, st_ino, st_size, st_mtime_ns)
+
+
+def _signature(st: os.stat_result) -> _Signature:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _session_status(path: Path) -> os.stat_result | None:
+    """The session file's own status (None when absent); only a regular file is accepted."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if not (path.parent if str(path.parent) else Path(".")).is_dir():
+            raise UsageError(f"{path}: folder {path.parent} does not exist") from None
+        return None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot use as a session file: {exc.strerror or exc}") from None
+    except ValueError:
+        raise UsageError(f"{path}: not a usable file name") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(
+            f"{path}: not a regular file (a link, folder, device or pipe); "
+            "give a new file name for the session"
+        )
+    return st
+
+
+def read_session(path: Path) -> SessionState:
+    """The state saved in an apiplan session file.
+
+    Raises:
+        UsageError: the file is not an apiplan chat session (no format marker, an unknown
+            version, not JSON, or fields of the wrong type); it is left as it is.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from .._constants import MAX_SESSION_BYTES
+    from ..exceptions import DocumentError
+    from ..sources._document import read_regular
+
+    def refuse(why: str) -> UsageError:
+        return UsageError(
+            f"{path}: not an apiplan chat session ({why}); it is left as it is: "
+            "choose another --session file"
+        )
+
+    try:
+        data = json.loads(read_regular(path, str(path), max_bytes=MAX_SESSION_BYTES))
+    except DocumentError as exc:
+        raise refuse(exc.reason) from None
+    except (ValueError, RecursionError):
+        raise refuse("not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
+        raise refuse(f"no {SESSION_FORMAT!r} format marker")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version > SESSION_VERSION:
+        raise refuse(f"unknown version {version!r}")
+    fields = {k: v for k, v in data.items() if k in SessionState.__dataclass_fields__}
+    try:
+        return TypeAdapter(SessionState).validate_python(fields)
+    except ValidationError as exc:
+        raise refuse(f"{exc.error_count()} fields of the wrong type") from None
+
+
 class Chat:
     def __init__(
         self, state: SessionState, session_file: Path | None, console: Any, reader: Any
@@ -69,6 +139,7 @@ class Chat:
         self.facts: Any = None
         self.bp: Any = None
         self.pending: list[Any] = []
+        self.written: _Signature | None = None  # the session file as last read or written
 
     # -- output ------------------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
@@ -78,14 +149,23 @@ class Chat:
         self.say(f"! {text}")
 
     def save(self) -> None:
+        """Write the session atomically, never over a file that is not (or no longer) one."""
+        from .._output import atomic_write
+
         if self.session_file is None:
             return
         self.state.blueprint = (
             json.loads(self.bp.model_dump_json()) if self.bp is not None else None
         )
-        tmp = self.session_file.with_suffix(self.session_file.suffix + ".tmp")
-        tmp.write_text(json.dumps(asdict(self.state), indent=1), encoding="utf-8")
-        tmp.replace(self.session_file)
+        data = {"format": SESSION_FORMAT, "version": SESSION_VERSION, **asdict(self.state)}
+        try:
+            st = _session_status(self.session_file)
+            if st is not None and _signature(st) != self.written:
+                read_session(self.session_file)  # replaced by someone else since: still ours?
+            atomic_write(self.session_file, json.dumps(data, indent=1).encode("utf-8"), like=st)
+            self.written = _signature(os.lstat(self.session_file))
+        except (ApiplanError, OSError) as exc:
+            self.hint(f"session not saved: {exc}")
 
     # -- steps --------------------------------------------------------------------------------------------
     def load(self) -> bool:
@@ -203,6 +283,20 @@ class Chat:
         if changed:
             self.plan()
         return True
+
+    def confirm_selection(self) -> bool:
+        """An uncertain selection is shown with its near misses before anything else is asked:
+        Enter keeps it, a command (`pin METHOD:PATH`) changes it."""
+        wf = self.bp.scope.workflow if self.bp is not None else None
+        if wf is None or not wf.uncertain:
+            return True
+        self.say(wf.note or "The selection is uncertain.")
+        for r in wf.runner_ups[:3]:
+            self.say(f"  also possible: {r.operation} (score {r.score:g}): {r.why}")
+        line = self.read("keep this selection? (Enter keeps it; or pin METHOD:PATH) ")
+        if line is None:
+            return False
+        return self.handle(line) if line.strip() else True
 
     def summary(self) -> None:
         bp = self.bp
@@ -450,7 +544,7 @@ class Chat:
         elif word == "deadline":
             try:
                 value = float(rest)
-                if value <= 0:
+                if not math.isfinite(value) or value <= 0:
                     raise ValueError
             except ValueError:
                 self.hint("deadline needs a positive number of seconds")
@@ -486,7 +580,7 @@ class Chat:
                 self.state.goal = ""
                 if not self.ask_goal() or not self.plan():
                     return 0
-            if not self.questions():
+            if not self.confirm_selection() or not self.questions():
                 return 0
         self.summary()
         while True:
@@ -553,16 +647,9 @@ def run_chat(
     no_color = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
     console = Console(no_color=no_color, highlight=False, soft_wrap=True)
     state = SessionState()
-    if session is not None and session.exists():
-        try:
-            data = json.loads(session.read_text(encoding="utf-8"))
-            state = SessionState(
-                **{k: v for k, v in data.items() if k in SessionState.__dataclass_fields__}
-            )
-        except (ValueError, TypeError) as exc:
-            from ..exceptions import UsageError
-
-            raise UsageError(f"{session}: not an apiplan chat session ({exc})") from None
+    existing = _session_status(session) if session is not None else None
+    if session is not None and existing is not None:
+        state = read_session(session)
         console.print(f"Resumed session {session}", markup=False)
     if docs:
         state.docs = list(dict.fromkeys([*state.docs, *docs]))
@@ -573,8 +660,17 @@ def run_chat(
     state.model = model or state.model
     state.base_url = base_url or state.base_url
     chat = Chat(state, session, console, _reader(console))
+    chat.written = _signature(existing) if existing is not None else None
     if state.blueprint is not None:
+        from pydantic import ValidationError
+
         from ..schemas import Blueprint
 
-        chat.bp = Blueprint.model_validate(state.blueprint)
+        try:
+            chat.bp = Blueprint.model_validate(state.blueprint)
+        except ValidationError:
+            raise UsageError(
+                f"{session}: its saved blueprint does not match this apiplan version; "
+                "start a new session file"
+            ) from None
     return chat.run()

@@ -65,6 +65,7 @@ def run_phases(
         plan=plan,
         deliverable=deliverable,
         risk=RiskCheck(rules_run=[], findings=[]),
+        warnings=list(inp.facts.warnings),
     )
     say("phase risk: running validators")
     start = time.perf_counter()

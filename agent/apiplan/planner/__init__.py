@@ -6,14 +6,18 @@ from ._deliverable import build_deliverable
 from ._plan import working_plan
 from ._scope import build_scope
 from ._select import rank, select_operations
+from ._workflow import build_workflow, selection_of, validate_workflow
 
 __all__ = [
     "PlanInput",
     "UserContext",
     "build_deliverable",
     "build_scope",
+    "build_workflow",
     "parse_context",
     "rank",
     "select_operations",
+    "selection_of",
+    "validate_workflow",
     "working_plan",
 ]

@@ -20,6 +20,7 @@ from ..schemas import (
     SchemaField,
     SecurityScheme,
     Source,
+    Workflow,
 )
 from ._context import UserContext
 
@@ -38,6 +39,8 @@ class PlanInput:
     deadline: float | None = None
     code_stack: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    workflow: Workflow | None = None
+    """The selection as ordered steps with what feeds what (``planner.build_workflow``)."""
 
     @property
     def operations(self) -> list[Operation]:

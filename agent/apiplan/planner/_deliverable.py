@@ -491,6 +491,7 @@ def implementation_steps(
             [],
         ),
     ]
+    steps[2:2] = _workflow_steps(inp)
     return [
         Step(
             order=i,
@@ -499,6 +500,47 @@ def implementation_steps(
         )  # type: ignore[arg-type]
         for i, (text, sources) in enumerate(steps, 1)
     ]
+
+
+_ROLE_WORDS = {
+    "prerequisite": "first",
+    "main": "then",
+    "completion": "then poll",
+    "follow-up": "then",
+}
+
+
+def _workflow_steps(inp: PlanInput) -> list[tuple[str, list[Source]]]:
+    """One implementation step per workflow step, in the workflow's order, saying what feeds it."""
+    wf = inp.workflow
+    if wf is None or len(wf.steps) < 2:
+        return []
+    out: list[tuple[str, list[Source]]] = []
+    for s in wf.steps:
+        op = inp.facts.operation(s.operation)
+        if op is None:
+            continue
+        fed = [
+            f"`{i.name}` from step {i.from_step}" + (f"'s `{i.output}`" if i.output else "")
+            for i in s.inputs
+            if i.from_step is not None
+        ]
+        feeds = f", passing {', '.join(fed)}" if fed else ""
+        until = (
+            " until it reports the job done (see its retry policy for the polling bounds)"
+            if s.role == "completion"
+            else ""
+        )
+        # The goal's words, without backticks: they would read as names the docs must hold.
+        when = ", only " + s.condition.replace("`", "'") if s.condition else ""
+        out.append(
+            (
+                f"Workflow step {s.order}: {'first' if s.order == 1 else _ROLE_WORDS[s.role]} "
+                f"`{method_name(op)}()` ({op.key}){until}{feeds}{when}.",
+                [op.source, *(e for i in s.inputs for e in i.evidence)][:4],
+            )
+        )
+    return out
 
 
 def tradeoffs(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[Tradeoff]:

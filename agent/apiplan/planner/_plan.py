@@ -31,6 +31,14 @@ from ._common import (
 )
 
 _ALWAYS_REDACT = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
+
+POLL_FIRST_WAIT_SECONDS = 2.0
+"""First status check of an asynchronous job: sooner rarely finds it done and spends rate limit."""
+POLL_INTERVAL_CAP_SECONDS = 30.0
+"""Longest wait between two status checks: a finished job is noticed within half a minute."""
+POLL_MAX_WAIT_SECONDS = {"interactive": 30.0, "default": 600.0, "batch": 86_400.0}
+"""How long a job is awaited before the client gives up and reports it as not finished: a user
+waiting on a screen will not wait longer than half a minute; a batch job may take a day."""
 _REQUEST_ID = r"request[-_]?id|trace[-_]?id|correlation"
 
 
@@ -53,6 +61,33 @@ def deadline_for(inp: PlanInput) -> tuple[float, str | None]:
     if inp.ctx.deadline_seconds is not None:
         return inp.ctx.deadline_seconds, f"your context: '{inp.ctx.deadline_text}'"
     return TOTAL_DEADLINE_SECONDS[inp.use], None
+
+
+def _polling(inp: PlanInput, op: Operation) -> tuple[str, list[Source]]:
+    """Bounds of polling, when the workflow uses ``op`` to learn an asynchronous outcome."""
+    wf = inp.workflow
+    step = (
+        next((s for s in wf.steps if s.operation == op.key and s.role == "completion"), None)
+        if wf
+        else None
+    )
+    if step is None:
+        return "", []
+    limit = POLL_MAX_WAIT_SECONDS[inp.use]
+    shown = (
+        f"{limit / 3600:g} h"
+        if limit >= 3600
+        else f"{limit / 60:g} min"
+        if limit >= 60
+        else f"{limit:g} s"
+    )
+    text = (
+        f" Polled as workflow step {step.order}: first check after {POLL_FIRST_WAIT_SECONDS:g} s, then "
+        f"the wait doubles up to {POLL_INTERVAL_CAP_SECONDS:g} s between checks (or the documented "
+        f"Retry-After), and polling stops after {shown} with the job reported as not finished; each "
+        "check is one call under the bounds above."
+    )
+    return text, list(step.evidence[:2])
 
 
 def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
@@ -147,6 +182,9 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
         + (f" (from {deadline_origin})" if deadline_origin else "")
         + f". Worst case {worst:g} s{cut}."
     )
+    polling, poll_sources = _polling(inp, op)
+    text += polling
+    sources += poll_sources
     return RetryPolicy(
         text=text,
         operation=op.key,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .._constants import CONTRACT_FIELDS_LISTED
 from ..render._facts_md import requirement_text
 from ..schemas import Claim, EndpointScope, FieldSpec, OpenQuestion, Operation, SchemaField, Scope
@@ -19,6 +21,14 @@ from ._common import (
     schemes_for,
     success_responses,
 )
+
+_LEADING_ENDPOINT = re.compile(r"^\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+/\S*\s*")
+
+
+def _without_endpoint(summary: str) -> str:
+    """A prose summary that repeats its own route ('GET /api/hosts/:id/power Fetch the status')
+    keeps only its words: the route is the operation's key, in the docs' own notation."""
+    return _LEADING_ENDPOINT.sub("", summary).strip()
 
 
 def _field_spec(f: SchemaField, location: str) -> FieldSpec:
@@ -100,7 +110,7 @@ def auth_claim(inp: PlanInput, op: Operation) -> Claim:
 def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
     facts = inp.facts
     purpose_text = (
-        plain(op.summary)
+        _without_endpoint(plain(op.summary))
         or plain((op.description or "").split("\n")[0])
         or f"{op.method} {op.path}"
     )
@@ -254,6 +264,7 @@ def build_scope(inp: PlanInput) -> Scope:
         goal=inp.goal,
         stated_context=inp.ctx.unused(),
         selection=inp.selection,
+        workflow=inp.workflow,
         endpoints=[endpoint_scope(inp, op) for op in inp.operations],
         open_questions=open_questions(inp),
     )

@@ -28,6 +28,7 @@ from .._constants import (
 )
 from .._prompts import render
 from .._secrets import redact
+from .._text import strip_controls
 from .._tokens import count_tokens
 from ..exceptions import PhaseError, UsageError
 from ..planner import PlanInput
@@ -242,7 +243,9 @@ class LLMProvider:
         system = render("role")
         messages = [
             {"role": "system", "content": system},
-            {"role": "user", "content": redact(prompt)},
+            # The facts are masked where they were read; the goal and context are the user's
+            # own words: redact them too, and drop control characters a terminal would act on.
+            {"role": "user", "content": redact(strip_controls(prompt))},
         ]
         info = PhaseInfo(model=self.name)
         estimate, exact = count_tokens(system + messages[1]["content"])

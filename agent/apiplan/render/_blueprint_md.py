@@ -6,8 +6,8 @@ from pathlib import PurePath
 
 from pydantic import BaseModel
 
-from ..schemas import Blueprint, Claim, Source, TestCase
-from ._md import GENERATED_MARK, cell, code, table
+from ..schemas import Blueprint, Claim, Source, TestCase, Workflow
+from ._md import GENERATED_MARK, cell, code, finish, one_line_model, plain, table
 
 
 class _Cite:
@@ -36,9 +36,11 @@ class _Cite:
 
 
 def blueprint_to_markdown(bp: Blueprint) -> str:
+    # User and document text as text: each item one line (no injected headings), escaped.
+    bp = one_line_model(bp)
     cite = _Cite(bp.documents)
-    out: list[str] = [GENERATED_MARK, f"# Integration blueprint: {bp.api}", ""]
-    out.append(f"**Goal:** {bp.scope.goal}")
+    out: list[str] = [GENERATED_MARK, f"# Integration blueprint: {plain(bp.api)}", ""]
+    out.append(f"**Goal:** {plain(bp.scope.goal)}")
     out.append("")
     highs = [f for f in bp.risk.findings if f.severity == "high"]
     status = (
@@ -62,13 +64,16 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
             for c in bp.scope.selection
         ],
     )
+    wf = bp.scope.workflow
+    if wf is not None and (len(wf.steps) > 1 or wf.excluded or wf.runner_ups or wf.uncertain):
+        out += _workflow_lines(wf, cite)
     if bp.scope.stated_context:
         out += [
             "",
             "Stated context (kept as you wrote it; not otherwise used by the offline planner):",
             "",
         ]
-        out += [f"- {s}" for s in bp.scope.stated_context]
+        out += [f"- {plain(s)}" for s in bp.scope.stated_context]
 
     # 1. Integration plan
     plan = bp.plan
@@ -210,6 +215,19 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
     else:
         out.append("None: the documents answer what this plan needs.")
 
+    if bp.warnings:
+        out += ["", "## Document warnings", ""]
+        out.append(
+            "apiplan could not read these parts of the documents; what is built on them is "
+            "incomplete (`apiplan facts` shows the same):"
+        )
+        out.append("")
+        out += [
+            f"- {code(w.code)}: {plain(w.message)}"
+            + (f" (`{cite.one(w.source)}`)" if w.source else "")
+            for w in bp.warnings
+        ]
+
     out += ["", "## Risk check", ""]
     out.append(f"Rules run: {', '.join(bp.risk.rules_run)}.")
     if bp.risk.findings:
@@ -224,7 +242,56 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
             "No findings: every named item traces to the documents or an assumption, every call has "
             "three bounds, no failure is silent, no secret appears."
         )
-    return "\n".join(out) + "\n"
+    return finish(out)
+
+
+_BASIS = {
+    "link": "an OpenAPI link",
+    "same-name": "the same field name",
+    "rest-convention": "an item's id comes from its collection",
+    "description": "the docs say so",
+}
+
+
+def _workflow_lines(wf: Workflow, cite: _Cite) -> list[str]:
+    """The workflow as numbered steps: which output feeds which input, with the evidence."""
+    out = ["", "## Workflow", ""]
+    if wf.uncertain and wf.note:
+        out += [f"> **Uncertain selection.** {wf.note}", ""]
+    for s in wf.steps:
+        when = f" *({plain(s.condition)})*" if s.condition else ""
+        out.append(
+            f"{s.order}. **{s.role}** {code(s.operation)}{when} — {s.text} — {cite.claim(s)}"
+        )
+        for i in s.inputs:
+            if i.from_step is None:
+                out.append(f"   - {code(i.name)} ({i.location}): you supply it")
+                continue
+            source = f" {code(i.output)}" if i.output else ""
+            out.append(
+                f"   - {code(i.name)} ({i.location}) ← step {i.from_step}{source} "
+                f"({_BASIS.get(i.basis, i.basis)}) — {cite.many(i.evidence)}"
+            )
+    if wf.excluded:
+        out += ["", "Left out on purpose:", ""]
+        out += [
+            f"- {code(e.operation)} ({e.reason}): {e.text} — {cite.claim(e)}" for e in wf.excluded
+        ]
+    if wf.runner_ups:
+        out += ["", "Near misses (pin one with `--operation METHOD:PATH` to use it instead):", ""]
+        out += table(
+            ["operation", "score", "for", "why"],
+            [
+                (code(r.operation), f"{r.score:g}", plain(r.intent or ""), r.why)
+                for r in wf.runner_ups
+            ],
+        )
+    if wf.constraints:
+        out += [
+            "",
+            "Constraints read from the goal: " + "; ".join(plain(c) for c in wf.constraints) + ".",
+        ]
+    return out
 
 
 def _assumptions(bp: Blueprint) -> list[tuple[str, str]]:

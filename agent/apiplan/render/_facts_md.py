@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..schemas import Facts, Operation, SecurityRequirement
-from ._md import GENERATED_MARK, code, table
+from ._md import GENERATED_MARK, code, finish, plain, table
 
 
 def requirement_text(reqs: list[SecurityRequirement] | None, origin: str = "") -> str:
@@ -111,7 +111,8 @@ def facts_to_markdown(facts: Facts) -> str:
     if facts.warnings:
         out += ["", "## Warnings", ""]
         out += [
-            f"- {w.code}: {w.message}" + (f" ({w.source.cite()})" if w.source else "")
+            f"- {code(w.code)}: {plain(w.message)}"
+            + (f" ({code(w.source.cite())})" if w.source else "")
             for w in facts.warnings
         ]
-    return "\n".join(out) + "\n"
+    return finish(out)

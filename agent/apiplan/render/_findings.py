@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from .._text import strip_controls
 from .._version import __version__
 from ..schemas import Finding, RiskCheck
 
@@ -41,7 +42,8 @@ def findings_to_text(risk: RiskCheck) -> str:
             lines += ["  " + _line(f) for f in items[:5]]
             if len(items) > 5:
                 lines.append(f"  … {len(items) - 5} more (use --format json for all)")
-    return "\n".join([*lines, summary]) + "\n"
+    # Messages quote documents and paths: no control character may reach a terminal.
+    return strip_controls("\n".join([*lines, summary])) + "\n"
 
 
 def _line(f: Finding) -> str:
@@ -49,7 +51,7 @@ def _line(f: Finding) -> str:
 
 
 def findings_to_json(risk: RiskCheck) -> str:
-    return risk.model_dump_json(indent=2) + "\n"
+    return strip_controls(risk.model_dump_json(indent=2)) + "\n"
 
 
 def _location(f: Finding) -> tuple[str, int]:
@@ -110,4 +112,4 @@ def findings_to_sarif(risk: RiskCheck) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return strip_controls(json.dumps(doc, indent=2)) + "\n"

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from ._base import StrictModel
-from ._facts import Source
+from ._facts import FactWarning, Source
 
 ErrorClass = Literal[
     "transient",
@@ -101,6 +101,92 @@ class OperationChoice(StrictModel):
     pinned: bool = Field(default=False, description="Chosen by the user with --operation.")
 
 
+# --- the workflow: which operations, in which order, fed by what -------------------------------
+WorkflowRole = Literal["prerequisite", "main", "completion", "follow-up"]
+
+
+class StepInput(StrictModel):
+    """An input of a workflow step and where its value comes from."""
+
+    name: str = Field(description="Parameter or body field name as documented.")
+    location: Literal["path", "query", "header", "body"] = Field(description="Where it travels.")
+    from_step: int | None = Field(
+        default=None, description="Order of the step whose response feeds it; None: you supply it."
+    )
+    output: str | None = Field(
+        default=None, description="Field of that step's response that feeds it, as documented."
+    )
+    basis: Literal["link", "same-name", "rest-convention", "description", "caller"] = Field(
+        description="Why the output feeds the input: an OpenAPI link, the same field name, the "
+        "REST convention (an item's id comes from its collection), the docs' own words, or the "
+        "caller supplies it."
+    )
+    evidence: list[Source] = Field(
+        default_factory=list, description="Where the input and the output are documented."
+    )
+
+
+class WorkflowStep(Claim):
+    """One call of the workflow; the claim's text says in one line why it is there."""
+
+    order: int = Field(description="1-based position in the workflow.")
+    operation: str = Field(description="'METHOD /path' of the operation.")
+    role: WorkflowRole = Field(
+        description="main: does what the goal asks; prerequisite: produces an input of a later "
+        "step; completion: learns the outcome of an asynchronous step; follow-up: named by the goal."
+    )
+    intent: str | None = Field(default=None, description="The words of the goal it serves.")
+    score: float = Field(default=0.0, description="Relevance to its intent (0 when pinned).")
+    condition: str | None = Field(
+        default=None,
+        description="When the step runs, as the goal says ('if the order is cancelled').",
+    )
+    inputs: list[StepInput] = Field(
+        default_factory=list, description="Inputs fed by earlier steps or supplied by you."
+    )
+
+
+class ExcludedOperation(Claim):
+    """A candidate left out on purpose; the claim's text is the reason, in one line."""
+
+    operation: str = Field(description="'METHOD /path' of the operation.")
+    reason: Literal["deprecated", "contradicts-goal", "test-only", "updates-existing"] = Field(
+        description="Why it is left out."
+    )
+    replacement: str | None = Field(default=None, description="The operation used instead, if any.")
+
+
+class RunnerUp(StrictModel):
+    """An operation that nearly matched, shown so a user can pin it instead."""
+
+    operation: str = Field(description="'METHOD /path' of the operation.")
+    score: float = Field(description="Its relevance score.")
+    intent: str | None = Field(default=None, description="The goal's words it was scored for.")
+    why: str = Field(description="What matched, in one line.")
+
+
+class Workflow(StrictModel):
+    """The goal as an ordered workflow of documented operations."""
+
+    intents: list[str] = Field(default_factory=list, description="What the goal asks, one each.")
+    constraints: list[str] = Field(
+        default_factory=list, description="Stated constraints (batch, no duplicates, ...)."
+    )
+    steps: list[WorkflowStep] = Field(default_factory=list, description="The calls, in order.")
+    excluded: list[ExcludedOperation] = Field(
+        default_factory=list, description="Candidates left out, with the reason."
+    )
+    runner_ups: list[RunnerUp] = Field(
+        default_factory=list, description="Near misses with their scores."
+    )
+    uncertain: bool = Field(
+        default=False, description="The selection is a best guess: confirm it or pin operations."
+    )
+    note: str | None = Field(
+        default=None, description="What is uncertain and how to pin (--operation METHOD:PATH)."
+    )
+
+
 class FieldSpec(Claim):
     """A request or response field, parameter or header the integration uses."""
 
@@ -159,6 +245,9 @@ class Scope(PhaseOutput):
         default_factory=list, description="User context not otherwise used, echoed as given."
     )
     selection: list[OperationChoice] = Field(description="Selected operations and why.")
+    workflow: Workflow | None = Field(
+        default=None, description="The selected operations as ordered steps, with what feeds what."
+    )
     endpoints: list[EndpointScope] = Field(description="Per selected endpoint: the contract.")
     open_questions: list[OpenQuestion] = Field(
         default_factory=list, description="What the docs do not say."
@@ -308,6 +397,11 @@ class Blueprint(StrictModel):
     plan: WorkingPlan = Field(description="Phase 1.")
     deliverable: Deliverable = Field(description="Phase 2.")
     risk: RiskCheck = Field(description="Phase 3.")
+    warnings: list[FactWarning] = Field(
+        default_factory=list,
+        description="What apiplan could not read in the documents (an unresolved or refused "
+        "$ref, ...), as `apiplan facts` reports it: the parts built on it are incomplete.",
+    )
     runs: list[PhaseRun] = Field(default_factory=list, description="How each phase was produced.")
 
 

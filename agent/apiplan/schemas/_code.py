@@ -10,11 +10,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from ._base import StrictModel
+from .._secrets import SecretHit, published_example
+from ._base import FactModel
 from ._source import Source
 
 
-class HttpCall(StrictModel):
+class HttpCall(FactModel):
     """One outbound HTTP call in the code."""
 
     library: str = Field(
@@ -41,7 +42,7 @@ class HttpCall(StrictModel):
     source: Source = Field(description="File and line of the call.")
 
 
-class RetryMechanism(StrictModel):
+class RetryMechanism(FactModel):
     """A retry loop or retry configuration."""
 
     kind: Literal["loop", "urllib3-retry", "tenacity", "backoff", "client-option"] = Field(
@@ -59,7 +60,7 @@ class RetryMechanism(StrictModel):
     source: Source = Field(description="File and line.")
 
 
-class ErrorHandler(StrictModel):
+class ErrorHandler(FactModel):
     """An except clause around HTTP work."""
 
     swallowed: bool = Field(description="The exception is neither raised nor returned/logged.")
@@ -67,7 +68,7 @@ class ErrorHandler(StrictModel):
     source: Source = Field(description="File and line.")
 
 
-class LogStatement(StrictModel):
+class LogStatement(FactModel):
     """A print or log call that may carry sensitive data."""
 
     call: str = Field(description="print, logger.info, ...")
@@ -75,16 +76,44 @@ class LogStatement(StrictModel):
     source: Source = Field(description="File and line.")
 
 
-class SecretEvidence(StrictModel):
+class SecretEvidence(FactModel):
     """A credential-shaped value found in a document or code (the value itself is never kept)."""
 
     kind: str = Field(description="Detector that matched (AWS Access Key, Stripe Key, ...).")
     masked: str = Field(description="Masked value: a prefix and the length only.")
     name: str | None = Field(default=None, description="Variable or field it is assigned to.")
+    published_example: bool = Field(
+        default=False,
+        description="The docs publish it as an example (an `examples` block, 'for example'): "
+        "not a leaked key, but still never copied unmasked.",
+    )
+    example_reason: str | None = Field(
+        default=None, description="Why it is taken for a published example."
+    )
     source: Source = Field(description="File and line.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
+
+    @classmethod
+    def of(
+        cls, hit: SecretHit, source: Source, *, text: str | None = None, name: str | None = None
+    ) -> SecretEvidence:
+        """Evidence of a detector hit; given the text it was found in, says whether the docs
+        publish it as an example."""
+        reason = published_example(text, hit) if text is not None else None
+        return cls(
+            kind=hit.kind,
+            masked=hit.masked,
+            name=name,
+            published_example=reason is not None,
+            example_reason=reason,
+            source=source,
+        )
 
 
-class CodeFile(StrictModel):
+class CodeFile(FactModel):
     """What one code file does over HTTP."""
 
     path: str = Field(description="Path as given.")
@@ -101,7 +130,7 @@ class CodeFile(StrictModel):
     warnings: list[str] = Field(default_factory=list, description="What could not be read.")
 
 
-class CodeFacts(StrictModel):
+class CodeFacts(FactModel):
     """Existing client code, as observations with lines."""
 
     files: list[CodeFile] = Field(default_factory=list, description="Files read.")

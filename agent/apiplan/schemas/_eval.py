@@ -18,6 +18,31 @@ class RetryExpectation(StrictModel):
     )
 
 
+class WorkflowExpectation(StrictModel):
+    """The operations a goal needs, written by reading the docs: keys compare with path
+    parameters renamed freely ('{id}', ':id' and '{list_id}' are the same slot)."""
+
+    must: list[str] = Field(
+        default_factory=list, description="Operations every right workflow has."
+    )
+    must_any: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups of equivalent operations (another route to the same thing): one of "
+        "each group must be there.",
+    )
+    must_not: list[str] = Field(
+        default_factory=list, description="Operations a right workflow never has."
+    )
+    may: list[str] = Field(
+        default_factory=list,
+        description="Operations that are acceptable but not needed (they do not lower precision).",
+    )
+    order: list[str | list[str]] = Field(
+        default_factory=list,
+        description="Operations (or equivalent groups) that must run in this relative order.",
+    )
+
+
 class Expectations(StrictModel):
     """Written by a person reading the docs, never copied from apiplan's output."""
 
@@ -44,6 +69,9 @@ class Expectations(StrictModel):
     )
     stack: str | None = Field(default=None, description="HTTP library the plan must speak in.")
     error: str | None = Field(default=None, description="Planning must fail with this text.")
+    workflow: WorkflowExpectation | None = Field(
+        default=None, description="The workflow the goal needs (selection precision and recall)."
+    )
 
 
 class GoldenCase(StrictModel):
@@ -71,6 +99,9 @@ class CaseScore(StrictModel):
         default=None, description="Selected that were expected."
     )
     selection_recall: float | None = Field(default=None, description="Expected that were selected.")
+    workflow_order: float | None = Field(
+        default=None, description="1 when the ordered operations run in the expected order."
+    )
     auth: float | None = Field(default=None, description="1 when the auth claim is right.")
     error_coverage: float | None = Field(default=None, description="Expected statuses mapped.")
     rate_limit_recall: float | None = Field(default=None, description="Expected limits present.")

@@ -6,11 +6,11 @@ blueprint can be checked by resolving its ``Source`` in the original document.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from ._base import StrictModel
+from ._base import FactModel
 from ._code import CodeFile, SecretEvidence
 from ._source import Source
 
@@ -31,7 +31,7 @@ ParamLocation = Literal["path", "query", "header", "cookie"]
 FieldMarker = Literal["cycle", "truncated", "recursive", "depth-limit"]
 
 
-class DocumentInfo(StrictModel):
+class DocumentInfo(FactModel):
     """One input document."""
 
     path: str = Field(description="Path as given.")
@@ -43,15 +43,17 @@ class DocumentInfo(StrictModel):
     lines: int = Field(description="Number of lines in the document.")
 
 
-class ServerVariable(StrictModel):
+class ServerVariable(FactModel):
     """A server URL template variable."""
+
+    secret_value_fields: ClassVar[tuple[str, ...]] = ("default", "enum")
 
     default: str | None = Field(default=None, description="Default value.")
     enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
     description: str | None = Field(default=None, description="What the variable means.")
 
 
-class Server(StrictModel):
+class Server(FactModel):
     """A base URL the API is served from."""
 
     url: str = Field(description="URL or URL template as documented.")
@@ -62,7 +64,7 @@ class Server(StrictModel):
     source: Source = Field(description="Where the server is documented.")
 
 
-class OAuthFlow(StrictModel):
+class OAuthFlow(FactModel):
     """One OAuth 2 flow of a security scheme."""
 
     flow: str = Field(description="Flow name: authorizationCode, clientCredentials, implicit, ...")
@@ -72,7 +74,7 @@ class OAuthFlow(StrictModel):
     scopes: dict[str, str] = Field(default_factory=dict, description="Scope name -> description.")
 
 
-class SecurityScheme(StrictModel):
+class SecurityScheme(FactModel):
     """A documented way to authenticate."""
 
     name: str = Field(description="Scheme name as referenced by security requirements.")
@@ -93,7 +95,7 @@ class SecurityScheme(StrictModel):
     source: Source = Field(description="Where the scheme is defined.")
 
 
-class SecurityRequirement(StrictModel):
+class SecurityRequirement(FactModel):
     """One alternative of a security requirement: all listed schemes together."""
 
     schemes: dict[str, list[str]] = Field(
@@ -101,8 +103,11 @@ class SecurityRequirement(StrictModel):
     )
 
 
-class Parameter(StrictModel):
+class Parameter(FactModel):
     """A path, query, header or cookie parameter of an operation."""
+
+    secret_name_field: ClassVar[str | None] = "name"
+    secret_value_fields: ClassVar[tuple[str, ...]] = ("enum",)
 
     name: str = Field(description="Parameter name.")
     location: ParamLocation = Field(description="Where the parameter goes.")
@@ -115,8 +120,11 @@ class Parameter(StrictModel):
     source: Source = Field(description="Where the parameter is defined.")
 
 
-class SchemaField(StrictModel):
+class SchemaField(FactModel):
     """One field of a body schema, flattened to a dotted path (``items[]``, ``map.*``)."""
+
+    secret_name_field: ClassVar[str | None] = "path"
+    secret_value_fields: ClassVar[tuple[str, ...]] = ("enum", "constraints")
 
     path: str = Field(description="Dotted path; ``[]`` marks array items, ``*`` map values.")
     name: str = Field(
@@ -154,7 +162,7 @@ class SchemaField(StrictModel):
     source: Source = Field(description="Where the field is defined (after $ref).")
 
 
-class Body(StrictModel):
+class Body(FactModel):
     """A request or response body."""
 
     content_types: list[str] = Field(default_factory=list, description="Documented media types.")
@@ -166,7 +174,7 @@ class Body(StrictModel):
     source: Source = Field(description="Where the body is documented.")
 
 
-class Header(StrictModel):
+class Header(FactModel):
     """A documented response header."""
 
     name: str = Field(description="Header name.")
@@ -175,7 +183,7 @@ class Header(StrictModel):
     source: Source = Field(description="Where the header is documented.")
 
 
-class Response(StrictModel):
+class Response(FactModel):
     """A documented response for one status code (or ``default``, ``4XX``, ...)."""
 
     status: str = Field(description="Status code, range such as 4XX, or 'default'.")
@@ -187,7 +195,7 @@ class Response(StrictModel):
     source: Source = Field(description="Where the response is documented.")
 
 
-class Operation(StrictModel):
+class Operation(FactModel):
     """One documented endpoint (method + path)."""
 
     key: str = Field(description="'METHOD /path', unique within the facts.")
@@ -219,7 +227,7 @@ class Operation(StrictModel):
     )
 
 
-class Webhook(StrictModel):
+class Webhook(FactModel):
     """An OpenAPI 3.1 webhook: a request the API sends to the consumer."""
 
     name: str = Field(description="Webhook name.")
@@ -230,7 +238,7 @@ class Webhook(StrictModel):
     source: Source = Field(description="Where the webhook is defined.")
 
 
-class RateLimitEvidence(StrictModel):
+class RateLimitEvidence(FactModel):
     """Something in the docs that speaks of rate limiting."""
 
     kind: Literal["status", "header", "extension", "text", "limit", "field", "absence"] = Field(
@@ -246,9 +254,13 @@ class RateLimitEvidence(StrictModel):
         default=None, description="Who the limit counts: per route, per IP, per account, global."
     )
     source: Source = Field(description="Where it is documented.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
 
 
-class IdempotencyEvidence(StrictModel):
+class IdempotencyEvidence(FactModel):
     """Something in the docs that lets a client make a retried request safe."""
 
     kind: Literal["header", "field", "path", "text"] = Field(
@@ -258,9 +270,13 @@ class IdempotencyEvidence(StrictModel):
     detail: str = Field(description="Header or field name, or the quoted sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
     source: Source = Field(description="Where it is documented.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
 
 
-class RetryGuidance(StrictModel):
+class RetryGuidance(FactModel):
     """What the documents say about retrying a status or failure (tables, sentences)."""
 
     condition: str = Field(description="Status ('429', '5XX'), or 'network' for connection errors.")
@@ -270,9 +286,13 @@ class RetryGuidance(StrictModel):
     detail: str = Field(description="The quoted row or sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
     source: Source = Field(description="Where it is documented.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
 
 
-class ProseNote(StrictModel):
+class ProseNote(FactModel):
     """A hint from prose that is not an endpoint, status or limit."""
 
     topic: Literal["pagination", "version", "base-url", "transclusion", "other"] = Field(
@@ -280,9 +300,13 @@ class ProseNote(StrictModel):
     )
     detail: str = Field(description="The quoted text.")
     source: Source = Field(description="Where it is written.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
 
 
-class SchemaFacts(StrictModel):
+class SchemaFacts(FactModel):
     """A named component schema, flattened once and linked from fields by its pointer."""
 
     name: str = Field(description="Component name.")
@@ -294,15 +318,19 @@ class SchemaFacts(StrictModel):
     source: Source = Field(description="Where the schema is defined.")
 
 
-class FactWarning(StrictModel):
+class FactWarning(FactModel):
     """Something that could not be read fully; the facts around it are still usable."""
 
     code: str = Field(description="Short machine code, e.g. 'unresolved-ref'.")
     message: str = Field(description="One line for a person.")
     source: Source | None = Field(default=None, description="Where it happened, when known.")
+    repeated_at: list[Source] = Field(
+        default_factory=list,
+        description="Other places the docs say exactly the same (kept once, with every source).",
+    )
 
 
-class Facts(StrictModel):
+class Facts(FactModel):
     """Everything apiplan knows about an API, each item traceable to its documents."""
 
     generator: str = Field(default="", description="Tool and version that wrote these facts.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ._base import StrictModel
+from ._base import FactModel
 
 
-class Source(StrictModel):
+class Source(FactModel):
     """Where a fact comes from."""
 
     document: str = Field(description="Path of the document as the user gave it.")

@@ -9,9 +9,14 @@ commands count in any file.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .._constants import CODE_READ_BUDGET_SECONDS
 from .._secrets import entropy, find_secrets, redact
 from ..exceptions import DocumentError
 from ..schemas import (
@@ -24,7 +29,7 @@ from ..schemas import (
     SecretEvidence,
     Source,
 )
-from ._document import read_text
+from ._document import ReadBudget, read_text
 
 _HTTP_VERBS = {
     "get",
@@ -78,8 +83,124 @@ def _src(path: str, node: ast.AST, lines: list[str]) -> Source:
     return Source(document=path, line=line, text=redact(text) if text else None)
 
 
+class _OutOfTime(Exception):
+    """The time budget of one file is spent."""
+
+
+class _Clock:
+    """The time budget of one file: ``tick()`` raises once it is spent."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime
+
+
+def _out_of_time_warning(seconds: float) -> str:
+    return (
+        f"reading stopped after {seconds:g} s (the time budget per file): what was found up to "
+        "there is kept, the rest of the file was not checked"
+    )
+
+
+def _last_name(func: ast.AST) -> str | None:
+    """The called name a same-file function could have: ``f`` in ``f(x)`` or ``self.f(x)``."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+_STATUS_ATTRS = frozenset(
+    {
+        "status_code",
+        "status",
+        "ok",
+        "is_success",
+        "is_error",
+        "is_client_error",
+        "is_server_error",
+    }
+)
+_STATUS_HELPER = re.compile(r"raise_for_status|status_code|is_success|\.ok\b")
+_OUTPUT_CALL = re.compile(r"^print$|log|logger")
+
+
+class _Scope:
+    """One function (or the module) indexed once, so that each call's questions cost a lookup.
+
+    Asking them of the whole scope for every call was quadratic: 10,000 calls took minutes.
+    """
+
+    def __init__(
+        self, nodes: list[ast.AST], helper_checks: Callable[[str], bool], clock: _Clock
+    ) -> None:
+        self.nodes = nodes
+        self.assign_target: dict[int, str] = {}  # id(assigned value) -> its first target
+        self.returned: set[int] = set()  # ids of returned values
+        self.awaited: dict[int, ast.Await] = {}  # id(awaited value) -> the await
+        self.assigns_of: dict[str, list[ast.Assign]] = {}  # any target -> assigns, in order
+        self.first_targets: Counter[str] = Counter()
+        checks: dict[str, list[int]] = {}
+        jsons: dict[str, list[int]] = {}
+        output = self._output_ids(nodes)
+        for n in nodes:
+            clock.tick()
+            if isinstance(n, ast.Assign):
+                first = ast.unparse(n.targets[0])
+                self.assign_target[id(n.value)] = first
+                self.first_targets[first] += 1
+                for t in n.targets:
+                    self.assigns_of.setdefault(ast.unparse(t), []).append(n)
+            elif isinstance(n, ast.Return) and n.value is not None:
+                self.returned.add(id(n.value))
+            elif isinstance(n, ast.Await):
+                self.awaited[id(n.value)] = n
+            elif isinstance(n, ast.Attribute):
+                line = getattr(n, "lineno", 0)
+                if n.attr == "json":
+                    jsons.setdefault(ast.unparse(n.value), []).append(line)
+                elif n.attr == "raise_for_status" or (
+                    n.attr in _STATUS_ATTRS and id(n) not in output
+                ):
+                    # Any use counts (compared, handed on in a result) except printing it.
+                    checks.setdefault(ast.unparse(n.value), []).append(line)
+            if isinstance(n, ast.Call) and n.args:
+                name = _last_name(n.func)
+                if name is not None and helper_checks(name):
+                    line = getattr(n, "lineno", 0)
+                    for arg in {ast.unparse(a) for a in n.args}:
+                        checks.setdefault(arg, []).append(line)
+        self.checks = {k: sorted(v) for k, v in checks.items()}
+        self.jsons = {k: sorted(v) for k, v in jsons.items()}
+
+    @staticmethod
+    def _output_ids(nodes: list[ast.AST]) -> set[int]:
+        """Nodes inside print/log calls: a status that is only printed is not checked."""
+        return {
+            id(sub)
+            for n in nodes
+            if isinstance(n, ast.Call) and _OUTPUT_CALL.search(ast.unparse(n.func))
+            for sub in ast.walk(n)
+        }
+
+    @staticmethod
+    def first_from(lines: list[int] | None, start: int, anywhere: bool) -> int | None:
+        """The first of the sorted ``lines`` at or after ``start`` (any, when ``anywhere``)."""
+        if not lines:
+            return None
+        if anywhere:
+            return lines[0]
+        i = bisect.bisect_left(lines, start)
+        return lines[i] if i < len(lines) else None
+
+
 class _PyAnalyzer:
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, *, seconds: float = CODE_READ_BUDGET_SECONDS) -> None:
         self.path = path
         self.text = text
         self.lines = text.splitlines()
@@ -89,6 +210,11 @@ class _PyAnalyzer:
         self.imports: set[str] = set()
         self.functions: dict[str, ast.AST] = {}
         self._none_attrs: set[str] | None = None
+        self._helper_checks: dict[str, bool] = {}
+        self._helper_text: dict[str, str] = {}
+        self._helper_calls_http: dict[str, bool] = {}
+        self.clock = _Clock(seconds)
+        self.stopped = False  # the time budget ran out
 
     def run(self) -> CodeFile:
         try:
@@ -98,10 +224,21 @@ class _PyAnalyzer:
                 f"not valid Python: {getattr(exc, 'msg', exc)} (line {getattr(exc, 'lineno', '?')})"
             )
             return self.file
-        except RecursionError:
+        except (RecursionError, MemoryError):
             self.file.warnings.append("nested too deeply to read")
             return self.file
+        try:
+            self._analyse(tree)
+        except _OutOfTime:
+            self.stopped = True
+            self.file.warnings.append(_out_of_time_warning(self.clock.seconds))
+        except RecursionError:
+            self.file.warnings.append("nested too deeply to read")
+        return self.file
+
+    def _analyse(self, tree: ast.AST) -> None:
         for node in ast.walk(tree):
+            self.clock.tick()
             if isinstance(node, ast.Import):
                 for a in node.names:
                     self.imports.add(a.name.split(".")[0])
@@ -119,7 +256,6 @@ class _PyAnalyzer:
         self._walk_functions(tree)
         self._retry_configs(tree)
         self._secrets(tree)
-        return self.file
 
     # -- clients ---------------------------------------------------------------------------------
     def _ctor_library(self, call: ast.AST) -> str | None:
@@ -143,6 +279,7 @@ class _PyAnalyzer:
 
     def _find_clients(self, tree: ast.AST) -> None:
         for node in ast.walk(tree):
+            self.clock.tick()
             if isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 value = node.value
@@ -209,20 +346,30 @@ class _PyAnalyzer:
         for scope in scopes:
             fname = getattr(scope, "name", None)
             params_none = self._none_default_params(scope) if fname else set()
-            body_nodes = list(self._own_nodes(scope))
-            for node in body_nodes:
+            index = _Scope(list(self._own_nodes(scope)), self._helper_checks_status, self.clock)
+            for node in index.nodes:
+                self.clock.tick()
                 if isinstance(node, ast.Call) and id(node) not in seen_calls:
                     found = self._call_library(node)
                     if found:
                         seen_calls.add(id(node))
-                        self._record_call(node, found, fname, params_none, body_nodes)
+                        self._record_call(node, found, fname, params_none, index)
                     self._maybe_log(node)
                 elif isinstance(node, ast.ExceptHandler):
                     self._handler(node)
                 elif isinstance(node, ast.While | ast.For | ast.AsyncFor):
                     self._loop(node)
 
-    def _own_nodes(self, scope: ast.AST):  # type: ignore[no-untyped-def]
+    def _helper_checks_status(self, name: str) -> bool:
+        """Whether the same-file function ``name`` looks at a response's status (memoised)."""
+        hit = self._helper_checks.get(name)
+        if hit is None:
+            fn = self.functions.get(name)
+            hit = fn is not None and _STATUS_HELPER.search(ast.unparse(fn)) is not None
+            self._helper_checks[name] = hit
+        return hit
+
+    def _own_nodes(self, scope: ast.AST) -> Iterator[ast.AST]:
         """Nodes of a scope, not descending into nested functions."""
         stack = list(ast.iter_child_nodes(scope))
         while stack:
@@ -256,7 +403,7 @@ class _PyAnalyzer:
         found: tuple[str, str, str],
         fname: str | None,
         params_none: set[str],
-        scope_nodes: list[ast.AST],
+        scope: _Scope,
     ) -> None:
         lib, verb, receiver = found
         method = verb.upper() if verb not in ("request", "send", "stream", "urlopen") else None
@@ -284,14 +431,10 @@ class _PyAnalyzer:
                 and isinstance(v.value, ast.Name)
                 and v.value.id == "self"
                 and v.attr in self._none_default_attrs()
-            ) or (
-                isinstance(v, ast.Name)
-                and v.id in params_none
-                and not self._reassigned_default(v.id, scope_nodes)
-            ):
+            ) or (isinstance(v, ast.Name) and v.id in params_none and v.id not in scope.assigns_of):
                 timeout = "parameter"
             elif isinstance(v, ast.Name) and v.id in params_none:
-                timeout = "parameter" if self._fallback_may_be_none(v.id, scope_nodes) else "set"
+                timeout = "parameter" if self._fallback_may_be_none(v.id, scope) else "set"
             else:
                 timeout = "set"
         elif receiver in self.client_timeouts or any(
@@ -308,7 +451,7 @@ class _PyAnalyzer:
             )
         else:
             timeout = "missing"
-        checked, json_unchecked = self._status_use(call, scope_nodes)
+        checked, json_unchecked = self._status_use(call, scope)
         self.file.calls.append(
             HttpCall(
                 library=lib,
@@ -323,25 +466,16 @@ class _PyAnalyzer:
             )
         )
 
-    def _reassigned_default(self, name: str, scope_nodes: list[ast.AST]) -> bool:
-        return any(
-            isinstance(n, ast.Assign) and any(ast.unparse(t) == name for t in n.targets)
-            for n in scope_nodes
-        )
-
-    def _fallback_may_be_none(self, name: str, scope_nodes: list[ast.AST]) -> bool:
+    def _fallback_may_be_none(self, name: str, scope: _Scope) -> bool:
         """``if timeout is None: timeout = self.timeout`` still may give None when self.timeout
         defaults to None (Twilio's client); any other fallback counts as set."""
-        for n in scope_nodes:
-            if isinstance(n, ast.Assign) and any(ast.unparse(t) == name for t in n.targets):
-                fallback = n.value
-                if (
-                    isinstance(fallback, ast.Attribute)
-                    and fallback.attr in self._none_default_attrs()
-                ):
-                    return True
-                return isinstance(fallback, ast.Constant) and fallback.value is None
-        return True
+        assigns = scope.assigns_of.get(name)
+        if not assigns:
+            return True
+        fallback = assigns[0].value
+        if isinstance(fallback, ast.Attribute) and fallback.attr in self._none_default_attrs():
+            return True
+        return isinstance(fallback, ast.Constant) and fallback.value is None
 
     def _none_default_attrs(self) -> set[str]:
         """Attributes set from constructor parameters that default to None (computed once)."""
@@ -393,85 +527,27 @@ class _PyAnalyzer:
         text = ast.unparse(node)
         return text if len(text) < 120 else text[:117] + "..."
 
-    def _status_use(self, call: ast.Call, scope_nodes: list[ast.AST]) -> tuple[bool, bool]:
+    def _status_use(self, call: ast.Call, scope: _Scope) -> tuple[bool, bool]:
         """Is the response's status looked at, and is .json() read before that?"""
-        target: str | None = None
-        for n in scope_nodes:
-            if isinstance(n, ast.Assign) and n.value is call:
-                target = ast.unparse(n.targets[0])
-            elif isinstance(n, ast.Return) and n.value is call:
-                return True, False  # handed to the caller, who checks it
-            elif isinstance(n, ast.Await) and n.value is call:
-                for m in scope_nodes:
-                    if isinstance(m, ast.Assign) and m.value is n:
-                        target = ast.unparse(m.targets[0])
-                    if isinstance(m, ast.Return) and m.value is n:
-                        return True, False
+        if id(call) in scope.returned:
+            return True, False  # handed to the caller, who checks it
+        target = scope.assign_target.get(id(call))
+        awaited = scope.awaited.get(id(call))
+        if awaited is not None:
+            if id(awaited) in scope.returned:
+                return True, False
+            target = scope.assign_target.get(id(awaited), target)
         if target is None:
             return False, False
-        in_output = {
-            id(sub)
-            for n in scope_nodes
-            if isinstance(n, ast.Call) and re.search(r"^print$|log|logger", ast.unparse(n.func))
-            for sub in ast.walk(n)
-        }
-        first_check: int | None = None
-        first_json: int | None = None
-        status_attrs = (
-            "status_code",
-            "status",
-            "ok",
-            "is_success",
-            "is_error",
-            "is_client_error",
-            "is_server_error",
-        )
         # A response variable assigned again in a loop (`while r.status_code == 429: r = ...`) is
         # checked by the loop's test, which stands above the later assignment.
-        reassigned = (
-            sum(
-                1
-                for n in scope_nodes
-                if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == target
-            )
-            > 1
-        )
-        for n in scope_nodes:
-            line = getattr(n, "lineno", 0)
-            if line < call.lineno and not reassigned:
-                continue
-            hit = False
-            if (
-                isinstance(n, ast.Attribute)
-                and ast.unparse(n.value) == target
-                and n.attr == "raise_for_status"
-            ):
-                hit = True
-            elif (
-                isinstance(n, ast.Attribute)
-                and ast.unparse(n.value) == target
-                and n.attr in status_attrs
-            ):
-                # Any use counts (compared, wrapped into a result for the caller) except printing it.
-                hit = id(n) not in in_output
-            elif isinstance(n, ast.Call) and any(ast.unparse(a) == target for a in n.args):
-                helper = self.functions.get(ast.unparse(n.func).rsplit(".", 1)[-1])
-                hit = (
-                    helper is not None
-                    and re.search(
-                        r"raise_for_status|status_code|is_success|\.ok\b", ast.unparse(helper)
-                    )
-                    is not None
-                )
-            if hit:
-                first_check = line if first_check is None else min(first_check, line)
-            if isinstance(n, ast.Attribute) and ast.unparse(n.value) == target and n.attr == "json":
-                first_json = line if first_json is None else min(first_json, line)
-        checked = first_check is not None
+        anywhere = scope.first_targets[target] > 1
+        first_check = scope.first_from(scope.checks.get(target), call.lineno, anywhere)
+        first_json = scope.first_from(scope.jsons.get(target), call.lineno, anywhere)
         unchecked_json = first_json is not None and (
             first_check is None or first_json < first_check
         )
-        return checked, unchecked_json
+        return first_check is not None, unchecked_json
 
     def _handler(self, node: ast.ExceptHandler) -> None:
         kinds = ast.unparse(node.type) if node.type is not None else ""
@@ -533,33 +609,31 @@ class _PyAnalyzer:
             )
 
     # -- retries ---------------------------------------------------------------------------------
-    def _called_names(self, node: ast.AST) -> list[str]:
-        return [
-            ast.unparse(n.func).rsplit(".", 1)[-1]
-            for n in ast.walk(node)
-            if isinstance(n, ast.Call)
-        ]
+    def _helpers_called(self, node: ast.AST) -> list[str]:
+        """Same-file functions/methods called inside ``node`` (one level), each once."""
+        names = (_last_name(n.func) for n in ast.walk(node) if isinstance(n, ast.Call))
+        return [n for n in dict.fromkeys(names) if n is not None and n in self.functions]
 
-    def _called_function_text(self, node: ast.AST) -> str:
-        """Text of same-file functions/methods called inside ``node`` (one level)."""
-        out = []
-        for n in ast.walk(node):
-            if isinstance(n, ast.Call):
-                fname = ast.unparse(n.func).rsplit(".", 1)[-1]
-                fn = self.functions.get(fname)
-                if fn is not None:
-                    out.append(ast.unparse(fn))
-        return "\n".join(out)
+    def _function_text(self, name: str) -> str:
+        text = self._helper_text.get(name)
+        if text is None:
+            text = self._helper_text[name] = ast.unparse(self.functions[name])
+        return text
+
+    def _function_calls_http(self, name: str) -> bool:
+        hit = self._helper_calls_http.get(name)
+        if hit is None:
+            hit = self._helper_calls_http[name] = self._calls_http(self.functions[name])
+        return hit
+
+    def _calls_http(self, root: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and self._call_library(n) for n in ast.walk(root))
 
     def _loop(self, loop: ast.While | ast.For | ast.AsyncFor) -> None:
         text = ast.unparse(loop)
         sleeps = re.search(r"\bsleep\(", text) is not None
-        helper_nodes = [self.functions[n] for n in self._called_names(loop) if n in self.functions]
-        calls_http = any(
-            isinstance(n, ast.Call) and self._call_library(n)
-            for root in [loop, *helper_nodes]
-            for n in ast.walk(root)
-        )
+        helpers = self._helpers_called(loop)
+        calls_http = self._calls_http(loop) or any(self._function_calls_http(h) for h in helpers)
         calls_request = (
             re.search(r"(request|send|\bcall|\bfn|\bfunc)\w*\s*\(", text, re.I) is not None
         )
@@ -571,7 +645,7 @@ class _PyAnalyzer:
             status_cond and (calls_http or calls_request)
         ):
             return
-        helper = self._called_function_text(loop)
+        helper = "\n".join(self._function_text(h) for h in helpers)
         capped, cap, deadline = False, None, False
         if isinstance(loop, ast.For | ast.AsyncFor):
             capped, cap = True, ast.unparse(loop.iter)
@@ -610,6 +684,7 @@ class _PyAnalyzer:
 
     def _retry_configs(self, tree: ast.AST) -> None:
         for node in ast.walk(tree):
+            self.clock.tick()
             if not isinstance(node, ast.Call):
                 continue
             name = ast.unparse(node.func)
@@ -676,6 +751,7 @@ class _PyAnalyzer:
                 )
             )
         for node in ast.walk(tree):
+            self.clock.tick()
             if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Constant):
                 continue
             value = node.value.value
@@ -706,11 +782,21 @@ _JS_CALL = re.compile(
 )
 
 
-def _scan_lines(path: str, text: str, file: CodeFile, *, js: bool) -> None:
-    lines = text.splitlines()
+def _scan_lines(path: str, text: str, file: CodeFile, *, js: bool, clock: _Clock) -> None:
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_left(newlines, pos) + 1
+
+    def line_text(line: int) -> str:
+        start = newlines[line - 2] + 1 if line > 1 else 0
+        end = newlines[line - 1] if line - 1 < len(newlines) else len(text)
+        return redact(text[start:end].strip()[:200])
+
     for m in _CURL.finditer(text):
+        clock.tick()
         rest = m.group("rest").replace("\\\n", " ")
-        line = text.count("\n", 0, m.start()) + 1
+        line = line_at(m.start())
         method_m = re.search(r"(?:-X|--request)\s+['\"]?([A-Z]+)", rest)
         url_m = re.search(r"(?:--url\s+)?['\"]?(https?://[^\s'\"]+)", rest)
         timed = re.search(r"--max-time|--connect-timeout|\s-m\s", rest) is not None
@@ -721,13 +807,14 @@ def _scan_lines(path: str, text: str, file: CodeFile, *, js: bool) -> None:
                 url=url_m.group(1) if url_m else None,
                 timeout="set" if timed else "missing",
                 status_checked=bool(re.search(r"--fail|-f\b", rest)),
-                source=Source(document=path, line=line, text=redact(lines[line - 1].strip()[:200])),
+                source=Source(document=path, line=line, text=line_text(line)),
             )
         )
     if not js:
         return
     for m in _JS_CALL.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
+        clock.tick()
+        line = line_at(m.start())
         # The call's own statement: up to the first ';' at a line end or a blank line.
         tail = text[m.start() : m.start() + 600]
         end = min([i for i in (tail.find(";\n"), tail.find("\n\n")) if i >= 0] or [len(tail)])
@@ -747,7 +834,7 @@ def _scan_lines(path: str, text: str, file: CodeFile, *, js: bool) -> None:
                 url=m.group("url") or None,
                 timeout="set" if timed else "missing",
                 status_checked=checked,
-                source=Source(document=path, line=line, text=redact(lines[line - 1].strip()[:200])),
+                source=Source(document=path, line=line, text=line_text(line)),
             )
         )
 
@@ -759,37 +846,51 @@ def _secrets_in(display: str, text: str) -> list[SecretEvidence]:
     ]
 
 
-def read_code(paths: list[str | Path]) -> CodeFacts:
-    """Observations from client code files. Python by AST; JS/TS and shell by line scan."""
+def read_code(
+    paths: list[str | Path],
+    *,
+    budget: ReadBudget | None = None,
+    seconds: float = CODE_READ_BUDGET_SECONDS,
+) -> CodeFacts:
+    """Observations from client code files. Python by AST; JS/TS and shell by line scan.
+
+    Each file has ``seconds`` of wall clock; past it, reading that file stops and the file
+    carries a warning (its observations so far are kept).
+    """
     facts = CodeFacts()
     for given in paths:
         display = str(given)
-        text, sha = read_text(Path(given), display)
-        suffix = Path(given).suffix.lower()
-        if suffix in (".py", ".pyw") or text.startswith("#!/usr/bin/env python"):
-            file = _PyAnalyzer(display, text).run()
-            _scan_lines(display, text, file, js=False)
-        elif suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"):
-            file = CodeFile(
-                path=display,
-                language="typescript" if suffix.startswith(".ts") else "javascript",
-                sha256="",
-            )
-            _scan_lines(display, text, file, js=True)
-            file.secrets += _secrets_in(display, text)
-        elif suffix in (".sh", ".bash", ".zsh", ".md", ".txt", ".http", ".rst"):
-            file = CodeFile(
-                path=display,
-                language="shell" if suffix in (".sh", ".bash", ".zsh") else "other",
-                sha256="",
-            )
-            _scan_lines(display, text, file, js=False)
-            file.secrets += _secrets_in(display, text)
-        else:
-            raise DocumentError(
-                display,
-                f"unsupported code file type {suffix or '(none)'}: use .py, .js, .ts or .sh",
-            )
+        text, sha = read_text(Path(given), display, budget=budget)
+        file = _read_one(display, Path(given).suffix.lower(), text, seconds)
         file.sha256 = sha
         facts.files.append(file)
     return facts
+
+
+def _read_one(display: str, suffix: str, text: str, seconds: float) -> CodeFile:
+    if suffix in (".py", ".pyw") or text.startswith("#!/usr/bin/env python"):
+        analyzer = _PyAnalyzer(display, text, seconds=seconds)
+        file = analyzer.run()
+        if analyzer.stopped:
+            return file
+        clock, js = analyzer.clock, False
+    elif suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx"):
+        language = "typescript" if suffix.startswith(".ts") else "javascript"
+        file = CodeFile(path=display, language=language, sha256="")
+        clock, js = _Clock(seconds), True
+    elif suffix in (".sh", ".bash", ".zsh", ".md", ".txt", ".http", ".rst"):
+        language = "shell" if suffix in (".sh", ".bash", ".zsh") else "other"
+        file = CodeFile(path=display, language=language, sha256="")
+        clock, js = _Clock(seconds), False
+    else:
+        raise DocumentError(
+            display,
+            f"unsupported code file type {suffix or '(none)'}: use .py, .js, .ts or .sh",
+        )
+    if file.language != "python":
+        file.secrets += _secrets_in(display, text)
+    try:
+        _scan_lines(display, text, file, js=js, clock=clock)
+    except _OutOfTime:
+        file.warnings.append(_out_of_time_warning(seconds))
+    return file

@@ -9,44 +9,178 @@ and item as it builds the objects, so no second pass is needed.
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .._constants import MAX_DOCUMENT_BYTES, MAX_YAML_ALIAS_REUSES, MAX_YAML_EXPANDED_NODES
+from .._constants import (
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENT_DEPTH,
+    MAX_RUN_BYTES_READ,
+    MAX_RUN_EXPANDED_CHARS,
+    MAX_YAML_ALIAS_REUSES,
+    MAX_YAML_EXPANDED_CHARS,
+    MAX_YAML_EXPANDED_NODES,
+    READ_CHUNK_BYTES,
+)
 from ..exceptions import DocumentError
 from . import _pointer
+from ._yaml import EventLoader, LineMap, TooLarge
 
-# For each container (by id): (its own position, {key or index: position of that key/item}).
-# Positions are lines (YAML) or character offsets (JSON), turned into lines on demand.
-_LineMap = dict[int, tuple[int, dict[Any, int]]]
+# For each container (by id): its own position, then those of its keys/items in its own order
+# (0 or -1 where none), in one array. Positions are lines (YAML) or character offsets (JSON),
+# turned into lines on demand. Arrays, not dictionaries: a few bytes per key instead of eighty.
+_LineMap = LineMap
 
 
-def read_text(path: Path, display: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[str, str]:
-    """Read a text document: (text, sha256). One-line ``DocumentError`` for anything unusable."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DocumentError(display, "no such file") from None
-    except OSError as exc:
-        raise DocumentError(display, f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise DocumentError(display, "is a directory, not a document")
-    if size > max_bytes:
-        raise DocumentError(
-            display,
-            f"{size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit per document",
+class ReadBudget:
+    """What one run may still read and expand, shared by every file it opens.
+
+    Per-document caps alone let many mid-sized files (or many alias-heavy ones) add up to an
+    unbounded run; one budget passed down the whole run bounds the total.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int = MAX_RUN_BYTES_READ,
+        max_expanded_chars: int = MAX_RUN_EXPANDED_CHARS,
+    ) -> None:
+        self.max_bytes = self.bytes_left = max_bytes
+        self.max_expanded_chars = self.expanded_left = max_expanded_chars
+
+    def charge_bytes(self, display: str, count: int) -> None:
+        if count > self.bytes_left:
+            raise DocumentError(
+                display, f"reading it would pass the {_size(self.max_bytes)} read per run"
+            )
+        self.bytes_left -= count
+
+    @property
+    def expanded_reason(self) -> str:
+        return (
+            f"the documents of this run stand for more than {_size(self.max_expanded_chars)} "
+            "of text once YAML aliases are expanded"
         )
+
+    def charge_expanded(self, display: str, chars: int) -> None:
+        if chars > self.expanded_left:
+            raise DocumentError(display, self.expanded_reason)
+        self.expanded_left -= chars
+
+
+def _size(count: int) -> str:
+    """A byte or character count for a message: MiB when large, exact when small."""
+    return f"{count / 2**20:.0f} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def _stat_error(display: str, exc: OSError) -> DocumentError:
+    """One line for an OSError met while opening a path the user named."""
+    if isinstance(exc, FileNotFoundError):
+        return DocumentError(display, "no such file")
+    if exc.errno == errno.ELOOP:
+        return DocumentError(display, "symbolic link loop")
+    if exc.errno == errno.ENAMETOOLONG:
+        return DocumentError(display, "file name too long")
+    return DocumentError(display, f"cannot read: {exc.strerror or exc}")
+
+
+def _require_regular(display: str, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise DocumentError(display, "is a directory, not a document")
+    if not stat.S_ISREG(mode):
+        raise DocumentError(
+            display, "not a regular file (a pipe, device or socket); apiplan reads only files"
+        )
+
+
+def open_regular(path: Path, display: str) -> tuple[int, int]:
+    """(descriptor, size) of ``path`` opened for reading, only when it is a regular file.
+
+    Checked before opening (opening a device can have effects of its own) and again on the
+    descriptor, which is opened non-blocking so that a FIFO swapped in between cannot hang us.
+    """
     try:
-        raw = path.read_bytes()
+        _require_regular(display, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _stat_error(display, exc) from None
+    except ValueError:  # a NUL byte in the name
+        raise DocumentError(display, "not a usable file name") from None
+    try:
+        st = os.fstat(fd)
+        _require_regular(display, st.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st.st_size
+
+
+def read_regular(path: Path, display: str, *, max_bytes: int) -> bytes:
+    """The bytes of a regular file, reading at most ``max_bytes + 1`` (``st_size`` can lie).
+
+    Raises:
+        DocumentError: not a regular file, unreadable, or over ``max_bytes``.
+    """
+    fd, size = open_regular(path, display)
+    if size > max_bytes:  # refused before reading; the capped read below covers a lying size
+        os.close(fd)
+        raise DocumentError(
+            display, f"{size / 2**20:.1f} MiB is over the {_size(max_bytes)} limit per document"
+        )
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while total <= max_bytes:
+            chunk = os.read(fd, min(READ_CHUNK_BYTES, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except OSError as exc:
         raise DocumentError(display, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if total > max_bytes:
+        raise DocumentError(display, f"over the {_size(max_bytes)} limit per document")
+    return b"".join(chunks)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file; empty for anything else (never blocks)."""
+    try:
+        fd, _ = open_regular(path, str(path))
+    except DocumentError:
+        return b""
+    try:
+        return os.read(fd, size)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def read_text(
+    path: Path,
+    display: str,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    budget: ReadBudget | None = None,
+) -> tuple[str, str]:
+    """Read a text document: (text, sha256). One-line ``DocumentError`` for anything unusable."""
+    raw = read_regular(path, display, max_bytes=max_bytes)
+    if budget is not None:
+        budget.charge_bytes(display, len(raw))
     if not raw.strip():
         raise DocumentError(display, "file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -76,8 +210,9 @@ class StructuredDocument:
     syntax: str  # "json" or "yaml"
     data: Any
     _positions: _LineMap | None = None
-    _newlines: list[int] | None = field(default=None, repr=False)
+    _newlines: array | None = field(default=None, repr=False)  # type: ignore[type-arg]
     _locate_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _key_index: dict[int, dict[Any, int]] = field(default_factory=dict, repr=False)
 
     @property
     def line_count(self) -> int:
@@ -120,9 +255,8 @@ class StructuredDocument:
             if child is _pointer.MISSING:
                 return None
             if entry is not None:
-                key: Any = int(token) if isinstance(value, list) else token
-                pos = entry[1].get(key)
-                if pos is not None:
+                pos = self._child_position(value, entry, token)
+                if pos > 0:
                     best = pos
             assert self._positions is not None
             child_entry = self._positions.get(id(child)) if isinstance(child, dict | list) else None
@@ -131,30 +265,57 @@ class StructuredDocument:
             cache[pointer] = result
         return result
 
+    def _child_position(self, container: Any, positions: Any, token: str) -> int:
+        """Position of one key/item (``positions[0]`` is the container's own). A mapping's key
+        index is built the first time the mapping is asked about (most never are)."""
+        if isinstance(container, list):
+            i = int(token) + 1
+        else:
+            index = self._key_index.get(id(container))
+            if index is None:
+                index = {k: n for n, k in enumerate(container, 1)}
+                self._key_index[id(container)] = index
+            i = index.get(token, len(positions))
+        return positions[i] if i < len(positions) else 0
+
     def _to_line(self, position: int) -> int:
         if self.syntax == "yaml":
             return position
         if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+            self._newlines = array("q", (m.start() for m in re.finditer("\n", self.text)))
         return bisect.bisect_left(self._newlines, position) + 1
 
 
 def parse_document(
-    path: Path, display: str, *, max_bytes: int = MAX_DOCUMENT_BYTES
+    path: Path,
+    display: str,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    budget: ReadBudget | None = None,
 ) -> StructuredDocument:
     """Read and parse a JSON or YAML file; errors are one line and name the file."""
-    text, sha = read_text(path, display, max_bytes=max_bytes)
+    text, sha = read_text(path, display, max_bytes=max_bytes, budget=budget)
     suffix = path.suffix.lower()
     looks_json = text.lstrip()[:1] in ("{", "[")
     if suffix == ".json" or (looks_json and suffix not in (".yaml", ".yml")):
         try:
             data = _load_json(text, display)
+            if budget is not None:
+                budget.charge_expanded(display, len(text))
             return StructuredDocument(display, path, text, sha, "json", data)
         except DocumentError:
             if suffix == ".json":
                 raise
-    data, positions = _load_yaml(text, display)
+    max_chars, too_large = MAX_YAML_EXPANDED_CHARS, _ALIAS_BOMB
+    if budget is not None and budget.expanded_left < max_chars:
+        max_chars, too_large = budget.expanded_left, budget.expanded_reason
+    data, positions, expanded = _load_yaml(text, display, max_chars=max_chars, too_large=too_large)
+    if budget is not None:
+        budget.charge_expanded(display, expanded)
     return StructuredDocument(display, path, text, sha, "yaml", data, _positions=positions)
+
+
+_TOO_MANY_DIGITS = "a number has more digits than Python converts (4,300 by default)"
 
 
 def _load_json(text: str, display: str) -> Any:
@@ -164,6 +325,8 @@ def _load_json(text: str, display: str) -> Any:
         raise DocumentError(
             display, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
+    except ValueError:  # Python's limit on integer digits (CVE-2020-10735)
+        raise DocumentError(display, _TOO_MANY_DIGITS) from None
     except RecursionError:
         raise DocumentError(display, "JSON nested too deeply to read") from None
 
@@ -193,7 +356,7 @@ def _scan_json_positions(text: str, data: Any) -> _LineMap:
     if not isinstance(data, dict | list):
         return positions
     end = len(text.rstrip())  # valid JSON with a container root ends with its bracket
-    # stack frames: [container, child positions, next list index]
+    # stack frames: [container, child positions, next list index, own position]
     stack: list[list[Any]] = []
     frame: list[Any] | None = None
     pending_key: str | None = None
@@ -225,132 +388,47 @@ def _scan_json_positions(text: str, data: Any) -> _LineMap:
                     frame[2] = i + 1
                 else:
                     obj = None
-            children: dict[Any, int] = {}
-            if isinstance(obj, dict | list):
-                positions[id(obj)] = (start, children)
-            frame = [obj, children, 0]
+            frame = [obj, {}, 0, start]
             stack.append(frame)
             pending_key = None
         elif stack:
-            stack.pop()
+            _close_json_frame(stack.pop(), positions)
             frame = stack[-1] if stack else None
+    while stack:
+        _close_json_frame(stack.pop(), positions)
     return positions
 
 
+def _close_json_frame(frame: list[Any], positions: _LineMap) -> None:
+    obj, children, _, start = frame
+    if isinstance(obj, dict | list):
+        keys = obj if isinstance(obj, dict) else range(len(obj))
+        positions[id(obj)] = array("q", [start, *(children.get(k, -1) for k in keys)])
+
+
 # --- YAML with lines --------------------------------------------------------------------------
-class _LineLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-    """libyaml's parser with a constructor that records lines and refuses alias bombs."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.positions: _LineMap = {}
-        self.alias_reuses = 0
-
-    check_expansion = False
-
-    def construct_document(self, node: Any) -> Any:
-        if self.check_expansion and _expanded_size(node) > MAX_YAML_EXPANDED_NODES:
-            raise _TooManyAliases
-        return super().construct_document(node)
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            self.alias_reuses += 1
-            if self.alias_reuses > MAX_YAML_ALIAS_REUSES:
-                raise _TooManyAliases
-        return super().construct_object(node, deep)
-
-    def _construct_map(self, node: Any) -> Any:
-        data: dict[str, Any] = {}
-        yield data
-        self.flatten_mapping(node)
-        children: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node)
-            if not isinstance(key, str):
-                # JSON output needs string keys: keep what was written (200, not int 200).
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
-            data[key] = self.construct_object(value_node)
-            children[key] = key_node.start_mark.line + 1
-        self.positions[id(data)] = (node.start_mark.line + 1, children)
-
-    def _construct_seq(self, node: Any) -> Any:
-        data: list[Any] = []
-        yield data
-        children: dict[Any, int] = {}
-        for i, child in enumerate(node.value):
-            data.append(self.construct_object(child))
-            children[i] = child.start_mark.line + 1
-        self.positions[id(data)] = (node.start_mark.line + 1, children)
-
-    def _construct_plain_string(self, node: Any) -> Any:
-        # Dates and timestamps stay text: JSON output must not break on them.
-        return node.value
+_ALIAS_BOMB = "YAML aliases expand beyond the allowed size (alias bomb?)"
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader._construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:omap", _LineLoader._construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader._construct_seq)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader._construct_plain_string)
-_LineLoader.add_constructor("tag:yaml.org,2002:binary", _LineLoader._construct_plain_string)
-_LineLoader.add_constructor("tag:yaml.org,2002:set", _LineLoader._construct_map)
-
-
-class _TooManyAliases(Exception):
-    pass
-
-
-# An anchor definition (``&name``) after a YAML indicator; only then can aliases expand.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]+", re.M)
-
-
-def _expanded_size(root: Any) -> int:
-    """Nodes the graph stands for with aliases expanded, memoised per node (iterative)."""
-    sizes: dict[int, int] = {}
-    visiting: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if id(node) in sizes:
-            continue
-        if not done:
-            if id(node) in visiting:
-                return MAX_YAML_EXPANDED_NODES + 1  # an alias inside itself: infinite
-            visiting.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            sizes[id(node)] = 1
-            continue
-        children = (
-            [c for pair in node.value for c in pair]
-            if isinstance(node, yaml.MappingNode)
-            else list(node.value)
-        )
-        if done:
-            total = 1
-            for c in children:
-                total += sizes.get(id(c), 1)
-                if total > MAX_YAML_EXPANDED_NODES:
-                    break
-            sizes[id(node)] = total
-            continue
-        stack.append((node, True))
-        for c in children:
-            if id(c) in visiting and id(c) not in sizes:
-                return MAX_YAML_EXPANDED_NODES + 1
-            if id(c) not in sizes:
-                stack.append((c, False))
-    return sizes[id(root)]
-
-
-def _load_yaml(text: str, display: str) -> tuple[Any, _LineMap]:
-    loader = _LineLoader(text)
-    loader.check_expansion = _ANCHOR.search(text) is not None
+def _load_yaml(
+    text: str,
+    display: str,
+    *,
+    max_chars: int = MAX_YAML_EXPANDED_CHARS,
+    too_large: str = _ALIAS_BOMB,
+) -> tuple[Any, _LineMap, int]:
+    """(data, line map, scalar characters it stands for with aliases expanded)."""
+    loader = EventLoader(
+        text,
+        max_nodes=MAX_YAML_EXPANDED_NODES,
+        max_chars=max_chars,
+        max_alias_uses=MAX_YAML_ALIAS_REUSES,
+        max_depth=MAX_DOCUMENT_DEPTH,
+    )
     try:
-        data = loader.get_single_data()
-    except _TooManyAliases:
-        raise DocumentError(
-            display, "YAML aliases expand beyond the allowed size (alias bomb?)"
-        ) from None
+        data = loader.load()
+    except TooLarge:
+        raise DocumentError(display, too_large) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -360,6 +438,9 @@ def _load_yaml(text: str, display: str) -> tuple[Any, _LineMap]:
         raise DocumentError(display, f"invalid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise DocumentError(display, "YAML nested too deeply to read") from None
-    finally:
-        loader.dispose()
-    return data, loader.positions
+    except ValueError as exc:  # !!int/!!float that is not a number, or too many digits
+        reason = _TOO_MANY_DIGITS if "digits" in str(exc) else "a value does not match its tag"
+        raise DocumentError(display, f"invalid YAML: {reason}") from None
+    except TypeError:  # a tag used on the wrong kind of node
+        raise DocumentError(display, "invalid YAML: a tag does not fit its value") from None
+    return data, loader.positions, loader.chars

@@ -11,7 +11,8 @@ from .._constants import FLATTEN_MAX_DEPTH, FLATTEN_MAX_FIELDS, MAX_DOCUMENT_BYT
 from .._version import __version__
 from ..exceptions import DocumentError, UsageError
 from ..schemas import Facts, FactWarning, Operation
-from ._document import parse_document, read_text
+from ._dedupe import dedupe_facts
+from ._document import ReadBudget, StructuredDocument, parse_document, read_head, read_text
 from ._openapi import extract_openapi
 from ._prose import extract_prose, prose_format
 from ._refs import Workspace
@@ -37,17 +38,41 @@ def _is_prose(path: Path, max_bytes: int) -> bool:
     suffix = path.suffix.lower()
     if suffix in _PROSE_SUFFIXES:
         return True
-    if suffix in _STRUCTURED_SUFFIXES or not path.is_file():
+    if suffix in _STRUCTURED_SUFFIXES:
         return False
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
+    # Only a regular file is sniffed, without blocking: a FIFO or device is refused later.
+    head = read_head(path, 4096).decode("utf-8", "replace")
+    if not head:
         return False
     stripped = head.lstrip()
     if stripped[:1] in ("{", "[") or re.search(r"^(openapi|swagger)\s*:", head, re.M):
         return False
     return prose_format(str(path), head) is not None
+
+
+def _check_paths(given: Sequence[object]) -> None:
+    """Library callers get a UsageError, not a TypeError, for something that is not a path."""
+    if isinstance(given, str | bytes):
+        raise UsageError("documents must be a list of paths, not one string")
+    for item in given:
+        if not isinstance(item, str | PathLike):
+            raise UsageError(f"{item!r} is not a path")
+
+
+def _extract(workspace: Workspace, doc: StructuredDocument, **bounds: int) -> Facts:
+    """OpenAPI facts; a value of a shape the extractor does not expect is a DocumentError.
+
+    The extractor checks the shapes it knows to vary; this boundary keeps the promise that bad
+    input never ends in a traceback when a document finds one it does not check.
+    """
+    try:
+        return extract_openapi(workspace, doc, **bounds)
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise DocumentError(
+            doc.display,
+            f"a value has a type OpenAPI does not allow there ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:120] if str(exc) else 'no detail'})",
+        ) from None
 
 
 def merge_facts(parts: Sequence[Facts]) -> Facts:
@@ -163,6 +188,8 @@ def load_facts(
         DocumentError: a document cannot be read or is not a supported API description.
         UsageError: no documents were given.
     """
+    _check_paths(docs)
+    _check_paths(code)
     # Code given among the documents (`--code a.py b.py` leaves b.py as a document) is code.
     code = [*code, *(d for d in docs if Path(d).suffix.lower() in _CODE_SUFFIXES)]
     docs = [d for d in docs if Path(d).suffix.lower() not in _CODE_SUFFIXES]
@@ -170,11 +197,12 @@ def load_facts(
         raise UsageError("no documents given")
     parts: list[Facts] = [] if docs else [Facts()]
     workspace: Workspace | None = None
+    budget = ReadBudget()  # every file of this run, $ref targets and code included
     for given in docs:
         display = str(given)
         path = Path(given)
         if _is_prose(path, max_bytes):
-            text, sha = read_text(path, display, max_bytes=max_bytes)
+            text, sha = read_text(path, display, max_bytes=max_bytes, budget=budget)
             fmt = prose_format(display, text)
             if fmt is None:
                 raise DocumentError(
@@ -184,14 +212,17 @@ def load_facts(
                 )
             parts.append(extract_prose(display, text, sha, fmt))
             continue
-        doc = parse_document(path, display, max_bytes=max_bytes)
+        doc = workspace.cached(path) if workspace is not None else None
+        if doc is None:
+            doc = parse_document(path, display, max_bytes=max_bytes, budget=budget)
         if workspace is None:
-            workspace = Workspace(doc)
-        parts.append(extract_openapi(workspace, doc, max_depth=max_depth, max_fields=max_fields))
+            workspace = Workspace(doc, budget=budget)
+        workspace.add(doc)
+        parts.append(_extract(workspace, doc, max_depth=max_depth, max_fields=max_fields))
     facts = merge_facts(parts)
     if code:
         from ._code import read_code
 
-        facts.code = read_code(list(code)).files
+        facts.code = read_code(list(code), budget=budget).files
     facts.generator = f"apiplan {__version__}"
-    return facts
+    return dedupe_facts(facts)

@@ -284,7 +284,9 @@ class OpenAPIExtractor:
             host = node.get("host")
             base = node.get("basePath") or ""
             if host or base:
-                schemes = node.get("schemes") or ["https"]
+                schemes = node.get("schemes")
+                if not isinstance(schemes, list) or not schemes:
+                    schemes = ["https"]
                 anchor = "/host" if host else "/basePath"
                 for scheme in schemes if host else [None]:
                     url = f"{scheme}://{host}{base}" if host else str(base)
@@ -319,7 +321,8 @@ class OpenAPIExtractor:
             base, schemes = "/securityDefinitions", self.data.get("securityDefinitions")
         else:
             base = "/components/securitySchemes"
-            schemes = (self.data.get("components") or {}).get("securitySchemes")
+            components = self.data.get("components")
+            schemes = components.get("securitySchemes") if isinstance(components, dict) else None
         out: list[SecurityScheme] = []
         if not isinstance(schemes, dict):
             return out
@@ -668,7 +671,8 @@ class OpenAPIExtractor:
             else:
                 body = self.body_from_content(rdoc, rptr, r)
             headers: list[Header] = []
-            for hname, h in (r.get("headers") or {}).items():
+            declared = r.get("headers")
+            for hname, h in (declared if isinstance(declared, dict) else {}).items():
                 hptr = join(rptr, "headers", hname)
                 hgot = self.deref(rdoc, hptr, h)
                 hval = hgot[2] if hgot and isinstance(hgot[2], dict) else {}

@@ -8,45 +8,95 @@ caller turns into a warning naming the pointer.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from ..exceptions import DocumentError, RefError
 from . import _pointer
-from ._document import StructuredDocument, parse_document
+from ._document import ReadBudget, StructuredDocument, parse_document
 
 MAX_REF_HOPS = 32
 
+_FileKey = tuple[int, int]  # (st_dev, st_ino): one real file, whatever links name it
+
+
+def _file_key(path: Path) -> _FileKey | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
 
 class Workspace:
-    """The documents reachable from the first one, loaded on demand and cached."""
+    """The documents reachable from the first one, loaded on demand and parsed once each.
 
-    def __init__(self, root_doc: StructuredDocument) -> None:
+    A relative ``$ref`` is resolved against the path the user gave (as a URI reference: dot
+    segments removed without following links), so a document given through a symlink finds
+    its neighbours next to the link. The confinement check runs on the real path: the target,
+    links followed, must lie inside the real folder of the first document as given. Files are
+    cached by device and inode, so hard links and different spellings of one file parse once.
+    """
+
+    def __init__(self, root_doc: StructuredDocument, *, budget: ReadBudget | None = None) -> None:
         self.root = root_doc
-        self.folder = root_doc.path.resolve().parent
-        self._docs: dict[Path, StructuredDocument] = {root_doc.path.resolve(): root_doc}
+        self.folder = Path(os.path.realpath(root_doc.path.parent))
+        self.budget = budget
+        self._docs: dict[_FileKey, StructuredDocument] = {}
+        self.add(root_doc)
+
+    def add(self, doc: StructuredDocument) -> None:
+        """Remember a document read elsewhere (a root document) so that refs reuse it."""
+        key = _file_key(doc.path)
+        if key is not None:
+            self._docs.setdefault(key, doc)
+
+    def cached(self, path: Path) -> StructuredDocument | None:
+        """The document already parsed from the same real file as ``path``, if any."""
+        key = _file_key(path)
+        return self._docs.get(key) if key is not None else None
+
+    def _target(
+        self, ref: str, file_part: str, base: StructuredDocument, at: str
+    ) -> tuple[Path, Path]:
+        """(path as reached, real path) of the file a ref names; refused outside the folder."""
+        if "://" in file_part or file_part.startswith("//"):
+            raise RefError(ref, "remote references are not fetched", pointer=at)
+        given = Path(os.path.normpath(base.path.parent / unquote(file_part)))
+        try:
+            real = given.resolve()
+        except RuntimeError:  # Python before 3.13 reports a symlink loop so
+            raise RefError(ref, "symbolic link loop", pointer=at) from None
+        except OSError as exc:
+            raise RefError(ref, _os_reason(exc), pointer=at) from None
+        except ValueError:  # a NUL byte in the name
+            raise RefError(ref, "not a usable file name", pointer=at) from None
+        if not real.is_relative_to(self.folder):
+            raise RefError(
+                ref, f"points outside the folder {self.folder.name}/ and was refused", pointer=at
+            )
+        return given, real
 
     def _load(
         self, ref: str, file_part: str, base: StructuredDocument, at: str
     ) -> StructuredDocument:
-        if "://" in file_part or file_part.startswith("//"):
-            raise RefError(ref, "remote references are not fetched", pointer=at)
-        target = (base.path.resolve().parent / unquote(file_part)).resolve()
-        if not target.is_relative_to(self.folder):
-            raise RefError(
-                ref, f"points outside the folder {self.folder.name}/ and was refused", pointer=at
-            )
-        doc = self._docs.get(target)
+        given, real = self._target(ref, file_part, base, at)
+        try:
+            st = os.stat(real)
+        except OSError as exc:
+            raise RefError(ref, _os_reason(exc), pointer=at) from None
+        doc = self._docs.get((st.st_dev, st.st_ino))
         if doc is None:
-            if not target.is_file():
-                raise RefError(ref, "file not found", pointer=at)
             display = str(Path(base.display).parent / file_part) if base.display else file_part
             try:
-                doc = parse_document(target, display)
+                doc = parse_document(real, display, budget=self.budget)
             except DocumentError as exc:
                 raise RefError(ref, exc.reason, pointer=at) from None
-            self._docs[target] = doc
+            doc.path = given  # its own refs resolve beside the path it was reached by
+            self._docs[(st.st_dev, st.st_ino)] = doc
         return doc
 
     def follow(
@@ -81,3 +131,14 @@ class Workspace:
                 continue
             return doc, target_ptr, value
         raise RefError(str(ref), f"more than {MAX_REF_HOPS} chained references", pointer=at)
+
+
+def _os_reason(exc: OSError) -> str:
+    """One line for an OSError met while following a file ref."""
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return "file not found"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "file name too long"
+    return f"cannot read: {exc.strerror or exc}"

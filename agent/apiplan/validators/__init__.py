@@ -10,6 +10,7 @@ from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
 from ._drift import check_plan_schema_drift
 from ._known import Known
+from ._refs_rule import check_contract_refs
 from ._retries import check_plan_retries
 from ._secret_rule import check_blueprint_secrets
 from ._silent import check_plan_silent_failures
@@ -82,6 +83,7 @@ def check_blueprint(
     findings += check_plan_retries(bp, known)
     findings += check_plan_silent_failures(bp, known)
     findings += check_plan_schema_drift(bp, known)
+    findings += check_contract_refs(bp, facts)
     if include_code:
         findings += check_code(facts)
     return RiskCheck(rules_run=list(RULES), findings=_sorted(findings))

@@ -5,7 +5,7 @@ Each function is the code half of one rule; the blueprint half lives in the rule
 
 from __future__ import annotations
 
-from ..schemas import CodeFile, Finding
+from ..schemas import CodeFile, Finding, Source
 from ._finding import finding
 
 
@@ -137,8 +137,25 @@ def code_retries(files: list[CodeFile]) -> list[Finding]:
     return out
 
 
+def code_unread(files: list[CodeFile]) -> list[Finding]:
+    """A file the reader could not (fully) read: a gate must not pass what it did not check."""
+    return [
+        finding(
+            "silent-failure",
+            "high",
+            f"could not check this file: {warning}",
+            "fix the file so that it parses (or split it), then run the check again",
+            f.path,
+            Source(document=f.path),
+        )
+        for f in files
+        for warning in f.warnings
+    ]
+
+
 def code_silent_failures(files: list[CodeFile]) -> list[Finding]:
-    out: list[Finding] = []
+    """Swallowed exceptions, unchecked statuses, and files that could not be read at all."""
+    out: list[Finding] = code_unread(files)
     for f in files:
         for h in f.handlers:
             if h.swallowed:

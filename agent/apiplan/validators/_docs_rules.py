@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._secrets import find_encoded_secrets, find_secrets
+from .._secrets import find_encoded_secrets, find_secrets, published_example
 from ..schemas import Facts, Finding, Source
 from ._finding import finding
 
@@ -19,11 +19,30 @@ def docs_secrets(facts: Facts) -> list[Finding]:
         except OSError:
             continue
         grouped: dict[tuple[str, str], list[int]] = {}
+        examples: dict[tuple[str, str], str | None] = {}
         for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
-            grouped.setdefault((hit.kind, hit.masked), []).append(hit.line)
+            key = (hit.kind, hit.masked)
+            grouped.setdefault(key, []).append(hit.line)
+            if key not in examples:
+                examples[key] = published_example(text, hit)
         for (kind, masked), lines in grouped.items():
             src = Source(document=d.path, line=lines[0])
             times = f", {len(lines)} times" if len(lines) > 1 else ""
+            reason = examples[(kind, masked)]
+            if reason is not None:
+                # Published on purpose (PagerDuty's routing keys, Slack's sample token): say so.
+                out.append(
+                    finding(
+                        "secret-exposure",
+                        "low",
+                        f"the docs publish a {kind} as an example ({masked}{times}): not a "
+                        f"leaked key, since {reason}; apiplan masks it in every output",
+                        "never use it as a real credential or copy it into code or tests",
+                        f"{d.path}:{lines[0]}",
+                        src,
+                    )
+                )
+                continue
             out.append(
                 finding(
                     "secret-exposure",
