@@ -40,12 +40,19 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--time", action="store_true")
+    ap.add_argument("--pages", type=Path, default=CORPUS / "prose", help="folder of pages")
+    ap.add_argument(
+        "--truth",
+        type=Path,
+        default=CORPUS / "truth" / "endpoints.json",
+        help="JSON: {'<folder name>/<page>': ['METHOD /path', ...]}",
+    )
     args = ap.parse_args()
-    truth = json.loads((CORPUS / "truth" / "endpoints.json").read_text())
+    truth = json.loads(args.truth.read_text())
     tot_hit = tot_want = tot_extra = 0
     print(f"{'page':44} {'want':>5} {'hit':>5} {'extra':>5} {'recall':>7} {'sec':>6}")
-    for page in sorted((CORPUS / "prose").iterdir()):
-        key = f"prose/{page.name}"
+    for page in sorted(args.pages.iterdir()):
+        key = f"{args.pages.name}/{page.name}"
         want = truth.get(key, [])
         try:
             hit, miss, extra, took = score(page, want)

@@ -375,3 +375,99 @@ Pass your key in the `api_key` query parameter.
     assert schemes["apiKeyQuery"].location == "query"
     assert schemes["apiKeyQuery"].param_name == "api_key"
     assert [op.key for op in facts.operations] == ["POST /api/v3/order"]
+
+
+# -- forms seen on pages outside the corpus (invented Acme pages in the same shapes) ------------
+def test_path_headings_with_methods_named_below(tmp_path: Path) -> None:
+    rst = """Config
+======
+
+/rest/config
+------------
+
+``GET`` returns the entire config and ``PUT`` replaces it.
+
+/rest/config/folders/\\*id\\*, /rest/config/devices/\\*id\\*
+--------------------------------------------------------
+
+``GET`` returns one, ``DELETE`` removes it.
+"""
+    got = keys(tmp_path, "cfg.rst", rst)
+    assert sorted(got) == [
+        "DELETE /rest/config/devices/{id}",
+        "DELETE /rest/config/folders/{id}",
+        "GET /rest/config",
+        "GET /rest/config/devices/{id}",
+        "GET /rest/config/folders/{id}",
+        "PUT /rest/config",
+    ]
+
+
+def test_method_in_a_description_and_url_in_its_own_row(tmp_path: Path) -> None:
+    md = """# Acme notebooks
+
+## List notebooks
+
+| | |
+|---|---|
+| Description | This `GET` method lists all notebooks |
+| URL | `http://[acme-server]:[acme-port]/api/notebook` |
+| Success code | 200 |
+
+## Generated reference
+
+<table><tr><td><h5><strong>/api_versions</strong></h5></td></tr>
+<tr><td>Verb: <code>GET</code></td><td>Response code: <code>200 OK</code></td></tr></table>
+"""
+    assert sorted(keys(tmp_path, "nb.md", md)) == ["GET /api/notebook", "GET /api_versions"]
+
+
+def test_html_tables_with_empty_cells_breaks_and_unclosed_rows(tmp_path: Path) -> None:
+    html = """<html><body><table>
+<tr><th>GET</th><th>PUT</th><th>DELETE</th><th>POST</th><th>Path</th></tr>
+<tr><td>X</td><td></td><td></td><td>X</td><td>/api/definitions<br/> /api/all-configuration</td></tr>
+<tr><td>X</td><td>X</td><td></td><td></td><td class="path">/api/parameters/<i>name</i></td>
+<tr><td></td><td></td><td>X</td><td></td><td>/api/queues/<i>vhost</i></td></tr>
+</table></body></html>"""
+    assert sorted(keys(tmp_path, "mq.html", html)) == [
+        "DELETE /api/queues/{vhost}",
+        "GET /api/all-configuration",
+        "GET /api/definitions",
+        "GET /api/parameters/{name}",
+        "POST /api/all-configuration",
+        "POST /api/definitions",
+        "PUT /api/parameters/{name}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "path"),
+    [
+        ("GET <%= api_url %>/api/wiki/pages", "/api/wiki/pages"),
+        ("GET /api/index/`${INDEX_NAME}`/count", "/api/index/{INDEX_NAME}/count"),
+        ("| `GET` | :ref:`/channels/(channel_id) <channel-get>` |", "/channels/{channel_id}"),
+        (
+            "'GET /plugins/link:#plugin-id[\\{plugin-id\\}]/acme~status'",
+            "/plugins/{plugin-id}/acme~status",
+        ),
+    ],
+)
+def test_markup_inside_and_around_paths(tmp_path: Path, line: str, path: str) -> None:
+    assert keys(tmp_path, "m.md", f"# Acme\n\n{line}\n") == [f"GET {path}"]
+
+
+def test_blueprint_action_under_a_deeper_resource_heading(tmp_path: Path) -> None:
+    apib = """FORMAT: 1A
+
+# Acme
+
+### Pin data [/{token}/data/{pin}]
+
+## Get all data [GET]
+"""
+    assert keys(tmp_path, "pin.apib", apib) == ["GET /{token}/data/{pin}"]
+
+
+def test_component_placeholder_with_a_space(tmp_path: Path) -> None:
+    md = '# Acme\n\n<ApiEndpoint path="/api/camera_proxy/<camera entity_id>" method="get" />\n'
+    assert keys(tmp_path, "cam.mdx", md) == ["GET /api/camera_proxy/{camera_entity_id}"]

@@ -35,7 +35,8 @@ _HOSTLIKE = (
 )
 _HOST_PLACEHOLDER = (
     r"(?:\{\{\s*[\w.-]+\s*\}\}|\$\{[\w.-]+\}|\$[A-Za-z_]\w*|[A-Z][A-Z0-9_]{2,}"
-    rf"|<{_HOSTLIKE}>|\{{{_HOSTLIKE}\}})"
+    r"|<%=?\s*[\w.]+\s*%>|\{\{\s*\.[\w.]+\s*\}\}"  # ERB <%= api_url %>, Go {{ .Host }}
+    rf"|<{_HOSTLIKE}>|\{{{_HOSTLIKE}\}}|\[{_HOSTLIKE}\](?::\[[\w.-]+\]|:\d+)?)"
 )
 # Characters a URL path can hold (RFC 3986) plus the brackets of parameter notations.
 _P = r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%{}<>^]"
@@ -47,7 +48,7 @@ _TARGET = (
 # the target. The method must not be part of a word or of a quoted JSON key.
 _ANY_METHOD = re.compile(rf"(?:{_MX}|http:[a-z]+::)", re.I)
 _LINE_HIT = re.compile(
-    rf"(?<![\w\"'/.-])(?:\*\*|__|`|\[|\()?({_M})(?:\*\*|__|`|\]|\))?"
+    rf"(?<![\w/.-])(?:\*\*|__|`|\[|\()?({_M})(?:\*\*|__|`|\]|\))?"
     rf"(?:[ \t]*[:|\-–]?[ \t]+|[ \t]*(?=`|\*\*))(?:`|\*\*)?[ \t]*({_TARGET})"
 )
 _DIRECTIVE = re.compile(rf"^\s*\.\.\s+http:({_MX.lower()})::\s*(\S.*?)\s*$", re.I)
@@ -109,6 +110,8 @@ def scan_line(line: str) -> Iterator[Hit]:
         before = line[: m.start()]
         if before.rstrip().endswith(('"', "'")) and re.match(r"['\"]\s*:", line[m.end() :]):
             continue  # a JSON key such as "GET /collections": response data, not an endpoint
+        if re.search(r"=\s*[\"']$", before):
+            continue  # an attribute value (caption="GET /x"): components are read whole
         if re.search(r"(?:-X|--request)[ =]?['\"]?$", before):
             continue  # curl's -X: read with the whole command by scan_commands
         if m.group(2) == "/" and re.match(rf"\s*`?\s*(?:{_MX})\b", line[m.end() :]):
@@ -170,8 +173,10 @@ _PARAM_FORMS = (
     (re.compile(r"\{\{\s*([\w.-]+)\s*\}\}"), r"{\1}"),  # {{id}}
     (re.compile(r"\$\{([\w.-]+)\}"), r"{\1}"),  # ${id}
     (re.compile(r"<([\w.-]+)>"), r"{\1}"),  # <id>
+    (re.compile(r"<([\w.-]+) ([\w.-]+)>"), r"{\1_\2}"),  # <camera entity_id>
     (re.compile(r"\[([\w.-]+)\]"), r"{\1}"),  # [id]
     (re.compile(r"(?<=/):([A-Za-z_][\w.-]*)"), r"{\1}"),  # :id
+    (re.compile(r"(?<=/)\*([\w.-]+)\*(?=/|$)"), r"{\1}"),  # an emphasised segment: *id*
     (re.compile(r"(?<=/)\$([A-Za-z_]\w*)"), r"{\1}"),  # $id
     (re.compile(r"\{\+?([\w.-]+)\*?\}"), r"{\1}"),  # RFC 6570 {+path}, {id*}
 )

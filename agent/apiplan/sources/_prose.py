@@ -100,6 +100,15 @@ _HMAC = re.compile(r"\bHMAC[\s_-]?(SHA-?\d+|MD5)?\b", re.I)
 # Reading one page stops here with a warning (a hostile or broken page must not run for
 # minutes); a 5 MB reference page takes a few seconds.
 _TIME_BUDGET_S = 8.0
+# A method named as a method: `GET`, **PUT**, <code>POST</code>, a list item '- GET - Retrieve',
+# 'Verb: GET'.
+_NAMED_METHOD = re.compile(
+    rf"(?:`{{1,3}}|\*\*|<code>)\s*({_METHODS})\s*(?:`{{1,3}}|\*\*|</code>)"
+    rf"|^\s*(?:[*+-]\s+|\d+\.\s+)?({_METHODS})\s+[-–—:]\s"
+    rf"|\b(?:verb|method)s?\s*[:=]\s*`?({_METHODS})\b",
+    re.M | re.I,
+)
+_LONE_METHOD = re.compile(rf"^[\s`*_]*({_METHODS})[\s`*_]*(?:[-–—:].*)?$")
 # Beyond this many characters before a method, the line is a sentence about the endpoint.
 _LEAD_MAX = 80
 # Unread endpoint-like lines listed one by one; beyond this the coverage line gives the count.
@@ -155,8 +164,27 @@ def _prep(line: str) -> str:
         line = re.sub(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)", " ", line)
         line = re.sub(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>", "", line)
     line = re.sub(r"\]\([^)\s]*\)", "]", line) if "](" in line else line
+    if "`" in line:
+        # A role around a path (':ref:`/channels/(id) <target>`') is the path; a code span
+        # inside a path ('/api/index/`${INDEX_NAME}`/count') is part of it.
+        line = re.sub(r":[\w-]+:`(/[^`<]*?)\s*(?:<[^>`]*>)?`", r"\1", line)
+        line = re.sub(r"(?<=/)`([^`\s/]+)`(?=/|\s|$|`)", r"\1", line)
+    if "link:" in line:  # AsciiDoc 'link:#anchor[text]' inside a path is its text
+        line = re.sub(r"link:[^\[\s]*\[([^\]]*)\]", r"\1", line)
+    if "\\{" in line:
+        line = line.replace("\\{", "{").replace("\\}", "}")
     # httpdomain '(string: name)' is one parameter even with a space after the colon.
     return re.sub(r"\((\w+):\s+([\w.-]+)\)", r"(\1:\2)", line)
+
+
+def _heading_paths(text: str) -> list[str]:
+    """The paths a heading consists of ('/rest/config', '`/a`, `/b`'), or [] for any other."""
+    bare = _prep(text).replace("`", "").replace("**", "").strip()
+    parts = [p.strip() for p in re.split(r",|\band\b|&", bare) if p.strip()]
+    if not parts or not all(re.fullmatch(r"(?:https?://\S+|/\S*)", p) for p in parts):
+        return []
+    paths = [_clean_path(p) for p in parts]
+    return [p for p in paths if p != "/" and plausible_path(p)]
 
 
 def _hit_kind(hit: Hit) -> str:
@@ -218,6 +246,16 @@ class ProseExtractor:
     _kv_method: tuple[str, int, str] | None = None
     _kv_path: tuple[str, int, str] | None = None
     _stated_base: str | None = None
+    # The section being read: the methods it names (`GET`, **PUT**, 'Verb: GET', '- GET -
+    # Retrieve') and the paths it gives (a path heading, 'URL: ...', a URL alone in a code
+    # block). A section that names both without writing them together still documents them.
+    _sec_methods: list[tuple[str, int, str]] = field(default_factory=list)
+    _sec_paths: list[tuple[str, int, str]] = field(default_factory=list)
+    _sec_defs: int = 0  # endpoints the section's own lines defined
+    _defs: int = 0
+    # Path headings enclosing the current section ('## /rest/config' over '### GET'): level,
+    # paths, line.
+    _resources: list[tuple[int, list[str], int]] = field(default_factory=list)
     # Paths with parameters written without a method (`<topic>/json`): what example requests
     # on the page instantiate.
     _templates: set[str] = field(default_factory=set)
@@ -261,6 +299,7 @@ class ProseExtractor:
                 )
                 break
             self._block(b)
+        self._flush_section()
         self._raw_scan(front_lines)
         self._fold()
         self._coverage()
@@ -519,7 +558,59 @@ class ProseExtractor:
         else:
             existing.mentions.append(self.src(line, quote))
         existing.kinds.add(kind)
+        if kind == "definition":
+            self._defs += 1
         return existing
+
+    # -- sections that name methods and paths apart -------------------------------------------
+    def _section_start(self, text: str, b: Block) -> None:
+        self._sec_methods, self._sec_paths, self._sec_defs = [], [], self._defs
+        paths = _heading_paths(text)
+        if paths:
+            self._resources.append((b.level, paths, b.line))
+            self._sec_paths = [(p, b.line, text) for p in paths]
+            return
+        only = _LONE_METHOD.match(_prep(text))
+        if only and self._resources:
+            self._sec_methods.append((only.group(1).upper(), b.line, text))
+
+    def _section_methods(self, b: Block) -> None:
+        """Methods a block names as methods: code spans, bold, a list item that starts with one."""
+        # The page's own lines: a parser's text loses the marks (reST ``GET``, <code>GET</code>)
+        # that say a word is a method.
+        raw = "\n".join(self.lines[b.line - 1 : b.end]) if b.line else b.text
+        text = _prep(raw) if "&" in raw else raw
+        if not _NAMED_METHOD.search(text):
+            text = b.text
+        for m in _NAMED_METHOD.finditer(text):
+            method = (m.group(1) or m.group(2) or m.group(3) or "").upper()
+            line = b.line + text.count("\n", 0, m.start())
+            self._sec_methods.append((method, line, _span(text.splitlines()[0] if text else "")))
+
+    def _flush_section(self) -> None:
+        """Pair what a section named apart: one path with each method, or one method with each
+        path; paths from a heading go with every method named under it. Anything more
+        ambiguous is left alone."""
+        named = [*self._sec_methods, *([self._kv_method] if self._kv_method else [])]
+        given = [*self._sec_paths, *([self._kv_path] if self._kv_path else [])]
+        made = self._defs > self._sec_defs
+        self._sec_methods, self._sec_paths = [], []
+        if made or not named:
+            return
+        resource = self._resources[-1] if self._resources else None
+        from_heading = bool(resource) and bool(given) and given[0][1] == resource[2]
+        if not given and resource is not None:
+            given = [(p, resource[2], p) for p in resource[1]]
+            from_heading = True
+        methods = {m: (ln, q) for m, ln, q in reversed(named)}  # each method's first mention
+        paths = {p: (ln, q) for p, ln, q in reversed(given)}
+        if not paths or (len(paths) > 1 and len(methods) > 1 and not from_heading):
+            return
+        for path, (pline, pquote) in reversed(list(paths.items())):
+            for method, (line, quote) in reversed(list(methods.items())):
+                op = self._endpoint(method, path, line, quote, heading=self._section_title())
+                if op.op.key in self.ops:
+                    op.mentions.append(self.src(pline, pquote))
 
     def _path_params(self, op: Operation) -> None:
         for name in re.findall(r"\{([^}]+)\}", op.path):
@@ -550,18 +641,29 @@ class ProseExtractor:
             self._para(b)
         elif b.kind == "row":
             self._row(b)
+        if b.kind in ("para", "item", "row", "html"):
+            self._section_methods(b)
         self._rates(b)
         self._auth(b)
         self._advice(b)
 
     def _heading(self, b: Block) -> None:
         text = re.sub(r"\s*\{#[^}]*\}\s*$", "", b.text.strip())  # Hugo heading ids
+        self._flush_section()
         while self.headings and self.headings[-1][0] >= b.level:
             self.headings.pop()
         self.headings.append((b.level, text))
         self._kv_method = self._kv_path = self._default_method = None
-        if self._resource is not None and b.level <= self._resource[0]:
-            self._resource = None
+        while self._resources and self._resources[-1][0] >= b.level:
+            self._resources.pop()
+        if (
+            self._resource is not None
+            and b.level <= self._resource[0]
+            and not _APIB.search(text)
+            and b.level <= 1
+        ):
+            self._resource = None  # a new API Blueprint group
+        self._section_start(text, b)
         hit = self._heading_hit(text, b)
         if hit is not None:
             summary = re.sub(r"\s*\[[^\]]*\]\s*$", "", text).strip() or text
@@ -829,7 +931,7 @@ class ProseExtractor:
                         heading=self._section_title(),
                         kind="mention",
                     )
-            role = re.match(r"^\s*\|?\s*:([\w-]+):`([^`]+)`\s*$", prepared)
+            role = re.match(r"^\s*\|?\s*:([\w-]+):`([^`]+)`\s*$", raw)
             if role:  # reST field-like roles: ':method:`post`', ':path:`/v2/x/`'
                 prepared = f"{role.group(1)}: {role.group(2)}"
             kv = re.match(

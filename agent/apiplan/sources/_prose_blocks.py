@@ -119,7 +119,24 @@ def markdown_blocks(text: str, *, mdx: bool = False) -> list[Block]:
                 title = " ".join(title.split()).rstrip(" ¶#")  # drop the permalink mark
                 out.append(Block("heading", title, first, last, level=int(h.group(1))))
             else:
-                out.append(Block("html", content, first, last))
+                # An HTML table or list written into the Markdown is read as HTML.
+                inner = html_blocks(content) if "<t" in content or "<li" in content else []
+                # A Markdown heading written right after a closing tag is swallowed into the
+                # HTML block by CommonMark; it still opens a section.
+                inner += [
+                    Block("heading", m.group(2).strip(), n, n, level=len(m.group(1)))
+                    for n, m in enumerate(
+                        (re.match(r"^(#{1,6})\s+(.+)$", ln) for ln in content.splitlines()), 1
+                    )
+                    if m
+                ]
+                if any(x.kind in ("row", "heading", "item") for x in inner):
+                    for x in sorted(inner, key=lambda x: x.line):
+                        x.line, x.end = x.line + first - 1, x.end + first - 1
+                        x.body_line += first - 1
+                        out.append(x)
+                else:
+                    out.append(Block("html", content, first, last))
         elif name == "hr":
             out.append(Block("hr", "", first, last))
         elif name == "table":
@@ -222,7 +239,7 @@ def rst_blocks(text: str) -> list[Block]:
                 Block("code", t, line, line + t.count("\n"), info=" ".join(node.get("classes", [])))
             )
         elif isinstance(node, nodes.row):
-            cells = [e.astext().replace("\n", " ") for e in node.findall(nodes.entry)]
+            cells = [_astext(e).replace("\n", " ") for e in node.findall(nodes.entry)]
             line = locate(node, cells[0] if cells else "")
             out.append(Block("row", " | ".join(cells), line, line, cells=cells))
         elif isinstance(node, nodes.paragraph) and not isinstance(node.parent, nodes.entry):
@@ -251,6 +268,17 @@ def rst_blocks(text: str) -> list[Block]:
                 adornments.append(ch)
             b.level = adornments.index(ch) + 1
     return out
+
+
+def _astext(node: object) -> str:
+    """A node's text without docutils' own messages (an unknown Sphinx role's complaint)."""
+    from docutils import nodes
+
+    return "".join(
+        t.astext()
+        for t in node.findall(nodes.Text)  # type: ignore[attr-defined]
+        if not any(isinstance(a, nodes.system_message) for a in _ancestors(t))
+    )
 
 
 def _ancestors(node: object) -> list[object]:
@@ -287,10 +315,26 @@ class _HtmlBlocks(HTMLParser):
             # '/api/vhosts/<i>name</i>': an italic segment of a path is its parameter.
             self.stack[-1][2].append("{")
             self.braces += 1
+        elif tag == "table":
+            self._close_row()
+            self.header = []
         elif tag == "tr":
+            self._close_row()  # hand-written tables leave <tr> and <td> unclosed
             self.row, self.row_line = [], self.getpos()[0]
+        elif tag == "br" and self.stack:
+            self.stack[-1][2].append("\n")
+        elif tag in ("td", "th"):
+            if self.stack and self.stack[-1][0] in ("td", "th"):
+                self.handle_endtag(self.stack[-1][0])
+            self.stack.append((tag, self.getpos()[0], []))
         elif tag in self._BLOCK:
             self.stack.append((tag, self.getpos()[0], []))
+
+    def _close_row(self) -> None:
+        if self.stack and self.stack[-1][0] in ("td", "th"):
+            self.handle_endtag(self.stack[-1][0])
+        if self.row is not None:
+            self.handle_endtag("tr")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self.stack and self.stack[-1][0] == "template":
@@ -310,15 +354,15 @@ class _HtmlBlocks(HTMLParser):
                 parts.append(" ")
             return
         if not self.stack or self.stack[-1][0] != tag:
+            if tag == "table":
+                self._close_row()
             if tag == "tr" and self.row is not None:
-                if self.row and not self.header and all(c for c in self.row):
-                    pass
                 self.blocks.append(
                     Block(
                         "row",
                         " | ".join(self.row),
                         self.row_line,
-                        self.row_line,
+                        max(self.row_line, self.getpos()[0]),
                         cells=self.row,
                         header=self.header,
                     )
@@ -328,12 +372,15 @@ class _HtmlBlocks(HTMLParser):
         name, line, parts = self.stack.pop()
         text = "".join(parts).strip()
         end = self.getpos()[0]
-        if name in ("script", "style") or (not text and name != "pre"):
-            return
         if name in ("td", "th") and self.row is not None:
-            self.row.append(" ".join(text.split()))
+            # Empty cells count: in a table with one column per method, the X marks must stay
+            # under their own method. A <br> inside a cell separates two values.
+            cell = "\n".join(" ".join(ln.split()) for ln in text.splitlines() if ln.strip())
+            self.row.append(cell)
             if name == "th":
-                self.header.append(" ".join(text.split()))
+                self.header.append(cell)
+            return
+        if name in ("script", "style") or (not text and name != "pre"):
             return
         if name.startswith("h") and len(name) == 2:
             title = " ".join(text.split()).rstrip(" ¶#")  # drop the permalink mark
