@@ -471,3 +471,42 @@ def test_blueprint_action_under_a_deeper_resource_heading(tmp_path: Path) -> Non
 def test_component_placeholder_with_a_space(tmp_path: Path) -> None:
     md = '# Acme\n\n<ApiEndpoint path="/api/camera_proxy/<camera entity_id>" method="get" />\n'
     assert keys(tmp_path, "cam.mdx", md) == ["GET /api/camera_proxy/{camera_entity_id}"]
+
+
+def test_descriptions_deprecation_and_row_summaries(tmp_path: Path) -> None:
+    md = """# Acme
+
+## Push a blob
+
+Push a file to the Acme server to create a blob.
+
+```
+POST /api/blobs/:digest
+```
+
+## Generate embeddings
+
+```
+POST /api/embeddings
+```
+
+Note: this endpoint has been superseded by `/api/embed`.
+
+## Endpoints
+
+All the following endpoints must be accessed with a `GET` HTTP request.
+
+| Path | Description |
+|---|---|
+| `/api/http/routers` | Lists all the HTTP routers information. |
+"""
+    page = tmp_path / "desc.md"
+    page.write_text(md, encoding="utf-8")
+    facts = apiplan.load_facts([page])
+    blob = facts.operation("POST /api/blobs/{digest}")
+    assert blob is not None and blob.description is not None
+    assert blob.description.startswith("Push a file")
+    old = facts.operation("POST /api/embeddings")
+    assert old is not None and old.deprecated
+    routers = facts.operation("GET /api/http/routers")
+    assert routers is not None and routers.summary == "Lists all the HTTP routers information."

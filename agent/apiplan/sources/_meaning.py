@@ -12,7 +12,9 @@ import re
 _NEGATION = (
     r"\b(?:no\s+(?:more|longer)|not(?:\s+\w+){0,3}|never|without|instead\s+of|removed|dropped)\b"
 )
-REMOVED = re.compile(r"\b(?:removed|no longer (?:available|supported)|deprecated)\b", re.I)
+REMOVED = re.compile(
+    r"\b(?:removed|no longer (?:available|supported)|deprecated|superseded by)\b", re.I
+)
 
 
 def negates(text: str, term: str) -> bool:

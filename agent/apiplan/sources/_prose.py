@@ -52,7 +52,7 @@ from ._endpoints import (
     template,
 )
 from ._guidance import retry_advice
-from ._meaning import negates
+from ._meaning import REMOVED, negates
 from ._prose_blocks import (
     Block,
     adoc_attributes,
@@ -109,6 +109,8 @@ _NAMED_METHOD = re.compile(
     re.M | re.I,
 )
 _LONE_METHOD = re.compile(rf"^[\s`*_]*({_METHODS})[\s`*_]*(?:[-–—:].*)?$")
+# Shorter paragraphs ('Example:', 'Response') describe nothing.
+_MIN_DESCRIPTION = 24
 # Beyond this many characters before a method, the line is a sentence about the endpoint.
 _LEAD_MAX = 80
 # Unread endpoint-like lines listed one by one; beyond this the coverage line gives the count.
@@ -214,6 +216,7 @@ class _Op:
     # own), "example" (a request in a code block, curl) or "mention" (inside a sentence).
     kinds: set[str] = field(default_factory=set)
     mentions: list[Source] = field(default_factory=list)
+    section: int = 0  # line of the heading of the section it was written in
 
 
 @dataclass
@@ -246,6 +249,8 @@ class ProseExtractor:
     _kv_method: tuple[str, int, str] | None = None
     _kv_path: tuple[str, int, str] | None = None
     _stated_base: str | None = None
+    _section_line: int = 0  # line of the current section's heading
+    _pending_desc: tuple[int, str] | None = None  # a section's first paragraph, before its op
     # The section being read: the methods it names (`GET`, **PUT**, 'Verb: GET', '- GET -
     # Retrieve') and the paths it gives (a path heading, 'URL: ...', a URL alone in a code
     # block). A section that names both without writing them together still documents them.
@@ -548,8 +553,11 @@ class ProseExtractor:
                 security_origin="unspecified",
                 source=self.src(line, quote),
             )
-            existing = _Op(op, level)
+            existing = _Op(op, level, section=self._section_line)
             self.ops[key] = existing
+            if self._pending_desc and self._pending_desc[0] == self._section_line:
+                op.description = self._pending_desc[1]
+                op.deprecated = bool(REMOVED.search(op.description))
         elif kind == "definition" and "definition" not in existing.kinds:
             # The page's own definition is the better citation than an earlier example.
             existing.mentions.append(existing.op.source)
@@ -650,6 +658,7 @@ class ProseExtractor:
     def _heading(self, b: Block) -> None:
         text = re.sub(r"\s*\{#[^}]*\}\s*$", "", b.text.strip())  # Hugo heading ids
         self._flush_section()
+        self._section_line, self._pending_desc = b.line, None
         while self.headings and self.headings[-1][0] >= b.level:
             self.headings.pop()
         self.headings.append((b.level, text))
@@ -838,7 +847,10 @@ class ProseExtractor:
             return
         if not _HTTP_STATUS_LINE.search(b.text):
             self._last_response = None
+        ops_before = len(self.ops)
         self._endpoints_in_text(b)
+        if b.kind == "para" and len(self.ops) == ops_before:
+            self._describe(b)
         anchor = re.search(r"\{%\s*endanchor\s*%\}\s*([^{\n][^\n]*)", b.text)
         if anchor and re.search(rf"\{{%\s*anchor[^%]*%\}}\s*({_METHODS})\s*\{{%", b.text):
             self._pending_heading = anchor.group(1).strip()
@@ -906,6 +918,19 @@ class ProseExtractor:
             self.current.op.security = [SecurityRequirement(schemes={sch.name: scopes})]
             self.current.op.security_origin = "operation"
             self.current.op.security_source = self.src(b.line, oauth.group(0))
+
+    def _describe(self, b: Block) -> None:
+        """The first sentence-like paragraph of an endpoint's section is its description (it
+        may come before the endpoint line: '## Push a blob / Push a file ... / POST /x')."""
+        text = " ".join(b.text.split())
+        if len(text) < _MIN_DESCRIPTION or not re.search(r"[a-z]{3,}\s+[a-z]{2,}", text):
+            return
+        cur = self.current
+        if cur is not None and cur.op.description is None and cur.section == self._section_line:
+            cur.op.description = _span(text, 400)
+            cur.op.deprecated = cur.op.deprecated or bool(REMOVED.search(text))
+        elif self._pending_desc is None:
+            self._pending_desc = (self._section_line, _span(text, 400))
 
     def _endpoints_in_text(self, b: Block) -> None:
         """Endpoints in a paragraph, list item or HTML block, and the sentences that set one up."""
@@ -1118,11 +1143,19 @@ class ProseExtractor:
         if not methods and paths and self._default_method is not None:
             methods = [self._default_method[0]]
         found = False
+        # A row's own words ('Lists all the HTTP routers') say more than the table's heading.
+        words = [
+            c
+            for c in prepared
+            if not _METHOD_CELL.match(c) and c.strip("`*_ ") not in paths and len(c.split()) >= 2
+        ]
         if methods and paths:
             for path in paths:
                 for method in dict.fromkeys(methods):
                     self._start_op_here(method, path, b.line, b.text)
                     found = True
+                    if words and self.current is not None:
+                        self.current.op.summary = _span(words[0], 120)
         for part in parts:
             for hit in scan_line(part):
                 self._start_op_here(hit.method, hit.target, b.line, b.text)
