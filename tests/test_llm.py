@@ -350,3 +350,65 @@ def test_library_bounds_reach_the_sdk(offline_parts) -> None:  # type: ignore[no
         assert time.monotonic() - start < 5
     finally:
         sock.close()
+
+
+# -- keys go only where they belong; prompts must fit; deadlines end the call ---------------------
+@pytest.mark.parametrize(
+    ("provider", "base_url", "env", "sent"),
+    [
+        ("openai", None, {"OPENAI_API_KEY": "k-openai"}, "k-openai"),
+        ("openai-compatible", "http://127.0.0.1:8080/v1", {"OPENAI_API_KEY": "k-openai"}, None),
+        ("openai-compatible", "https://api.openai.com.evil.test/v1", {"OPENAI_API_KEY": "k"}, None),
+        ("anthropic", "http://127.0.0.1:9/", {"ANTHROPIC_API_KEY": "k-anthropic"}, None),
+        ("anthropic", None, {"ANTHROPIC_API_KEY": "k-anthropic"}, "k-anthropic"),
+    ],
+)
+def test_a_providers_key_goes_only_to_its_own_host(
+    monkeypatch: pytest.MonkeyPatch,
+    provider: str,
+    base_url: str | None,
+    env: dict[str, str],
+    sent: str | None,
+) -> None:
+    from apiplan.providers._llm import api_key_for
+
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert api_key_for(LLMSettings(provider=provider, model="m", base_url=base_url)) == sent
+    monkeypatch.setenv("LOCAL_KEY", "k-local")
+    named = LLMSettings(provider=provider, model="m", base_url=base_url, api_key_env="LOCAL_KEY")
+    assert api_key_for(named) == "k-local"
+
+
+def test_a_local_server_never_receives_the_openai_key(
+    fake: FakeLLM, offline_parts, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    planted = "sk-proj-" + "Zq8" * 12
+    monkeypatch.setenv("OPENAI_API_KEY", planted)
+    fake.script = [chat_reply(parts["scope"])]
+    _provider(fake.url).scope(inp)
+    auth = fake.received[0]["headers"].get("Authorization", "")
+    assert planted not in auth and planted not in json.dumps(fake.received)
+
+
+def test_a_prompt_that_cannot_fit_is_never_sent(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, _ = offline_parts
+    fake.script = []
+    with pytest.raises(PhaseError, match="context window"):
+        _provider(fake.url, context_window=1500).scope(inp)
+    assert fake.received == []
+    provider = _provider(fake.url, context_window=1500, fallback_offline=True)
+    scope = provider.scope(inp)
+    assert scope.endpoints and provider.run_info["scope"].fallback
+    assert fake.received == []
+
+
+def test_the_answer_is_asked_to_fit_the_window(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    fake.script = [chat_reply(parts["scope"])]
+    provider = _provider(fake.url, context_window=60_000)
+    provider.scope(inp)
+    estimate = provider.run_info["scope"].prompt_tokens_estimated or 0
+    asked = fake.received[0]["body"]["max_tokens"]
+    assert asked <= 60_000 - estimate and asked > 0

@@ -9,6 +9,9 @@ from os import PathLike
 from .planner import PlanInput, build_workflow, parse_context, selection_of
 from .schemas import Blueprint, Facts
 
+# Below this no phase prompt fits (the role and instructions alone take about a thousand).
+_MIN_CONTEXT_WINDOW = 1024
+
 
 def plan(
     docs: Sequence[str | PathLike[str]] | Facts,
@@ -24,6 +27,8 @@ def plan(
     timeout: float | None = None,
     phase_deadline: float | None = None,
     max_retries: int | None = None,
+    context_window: int | None = None,
+    api_key_env: str | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> Blueprint:
     """Build an integration blueprint for ``goal`` from API documents.
@@ -44,6 +49,11 @@ def plan(
         timeout: read timeout of each LLM request in seconds (default LLM_READ_TIMEOUT_SECONDS).
         phase_deadline: wall clock of one LLM phase, re-asks included (LLM_PHASE_DEADLINE_SECONDS).
         max_retries: SDK retries per request (LLM_SDK_MAX_RETRIES).
+        context_window: the model's context window in tokens; a phase prompt that cannot fit
+            beside the answer is never sent (PhaseError, or the offline planner with fallback).
+        api_key_env: environment variable holding the key for an OpenAI-compatible server.
+            Without it such servers get no key: OPENAI_API_KEY goes only to api.openai.com and
+            ANTHROPIC_API_KEY only to api.anthropic.com.
         on_progress: called with one line per phase, for long runs.
 
     Raises:
@@ -67,6 +77,15 @@ def plan(
         isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
     ):
         raise UsageError(f"max_retries {max_retries!r}: must be a whole number, 0 or more")
+    if context_window is not None and (
+        isinstance(context_window, bool)
+        or not isinstance(context_window, int)
+        or context_window < _MIN_CONTEXT_WINDOW
+    ):
+        raise UsageError(
+            f"context_window {context_window!r}: a whole number of tokens, at least "
+            f"{_MIN_CONTEXT_WINDOW}"
+        )
     from ._tracing import make_tracer
 
     tracer = (
@@ -78,6 +97,8 @@ def plan(
             ("read_timeout", timeout),
             ("phase_deadline", phase_deadline),
             ("sdk_max_retries", max_retries),
+            ("context_window", context_window),
+            ("api_key_env", api_key_env),
         )
         if v is not None
     }
@@ -146,6 +167,8 @@ async def aplan(
     timeout: float | None = None,
     phase_deadline: float | None = None,
     max_retries: int | None = None,
+    context_window: int | None = None,
+    api_key_env: str | None = None,
 ) -> Blueprint:
     """:func:`plan` for async hosts: the same path, run in a worker thread so the event loop
     stays free (the SDK calls inside are bounded by the same timeouts and deadlines)."""
@@ -165,4 +188,6 @@ async def aplan(
         timeout=timeout,
         phase_deadline=phase_deadline,
         max_retries=max_retries,
+        context_window=context_window,
+        api_key_env=api_key_env,
     )

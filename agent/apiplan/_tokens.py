@@ -5,10 +5,17 @@ count is an estimate and says so."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+ESTIMATE_CHARS_PER_TOKEN = 2.2
+"""Characters per token when no tokenizer is at hand. Measured on our prompts (JSON facts,
+Markdown instructions) against a llama.cpp server's own count: 7,368 / 9,303 / 11,114 tokens
+where four characters a token had estimated 4,086 / 5,546 / 7,248, i.e. 2.2-2.6 characters per
+token. The low end is used so that an estimate errs towards "does not fit"."""
 
 _ENCODING_URLS = {
     "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
@@ -40,8 +47,8 @@ def _encoder(encoding: str):  # type: ignore[no-untyped-def]
 
 
 def count_tokens(text: str, *, encoding: str = "o200k_base") -> tuple[int, bool]:
-    """(tokens, exact). Without the encoding file: about 4 characters per token, exact=False."""
+    """(tokens, exact). Without the encoding file, a conservative estimate, exact=False."""
     enc = _encoder(encoding)
     if enc is None:
-        return max(1, len(text) // 4), False
+        return max(1, math.ceil(len(text) / ESTIMATE_CHARS_PER_TOKEN)), False
     return len(enc.encode(text, disallowed_special=())), True

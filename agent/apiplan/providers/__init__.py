@@ -12,7 +12,7 @@ def resolve_provider(
     base_url: str | None = None,
     fallback: str = "none",
     tracer: object = None,
-    bounds: dict[str, float] | None = None,
+    bounds: dict[str, object] | None = None,
 ) -> PhaseProvider:
     """'offline' -> the offline planner; 'openai:…', 'anthropic:…', 'ollama:…' -> an LLM provider."""
     if model in ("offline", ""):

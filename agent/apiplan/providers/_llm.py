@@ -10,10 +10,12 @@ honour Retry-After), bounded re-asks, and a wall-clock deadline per phase.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
@@ -60,6 +62,12 @@ class LLMSettings:
     budget_tokens: int = LLM_PROMPT_BUDGET_TOKENS
     max_output_tokens: int = LLM_MAX_OUTPUT_TOKENS
     fallback_offline: bool = False
+    # The model's context window in tokens, when known (--context-window): a prompt that
+    # cannot fit beside max_output_tokens is never sent.
+    context_window: int | None = None
+    # The environment variable holding the key for an OpenAI-compatible server; without it such
+    # servers get no key at all (a provider's key goes only to that provider's own host).
+    api_key_env: str | None = None
 
     @property
     def label(self) -> str:
@@ -100,6 +108,22 @@ def _install_hint(package: str) -> UsageError:
     return UsageError(f"the {package} SDK is not installed: pip install '{extra}'")
 
 
+_OWN_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
+
+
+def api_key_for(settings: LLMSettings) -> str | None:
+    """The key this endpoint may receive. OPENAI_API_KEY goes only to api.openai.com and
+    ANTHROPIC_API_KEY only to api.anthropic.com; any other URL (a proxy, a local server) gets
+    the variable the user named with --api-key-env, or no key."""
+    if settings.api_key_env:
+        return os.environ.get(settings.api_key_env)
+    family = "anthropic" if settings.provider == "anthropic" else "openai"
+    host = urlparse(settings.base_url).hostname if settings.base_url else _OWN_HOSTS[family]
+    if host != _OWN_HOSTS[family] or settings.provider not in ("openai", "anthropic"):
+        return None
+    return os.environ.get(f"{family.upper()}_API_KEY")
+
+
 def build_client(settings: LLMSettings) -> Any:
     """An instructor client with explicit timeouts and bounded SDK retries."""
     try:
@@ -109,7 +133,7 @@ def build_client(settings: LLMSettings) -> Any:
         raise _install_hint("instructor") from None
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
     if settings.provider == "anthropic":
-        key = os.environ.get("ANTHROPIC_API_KEY")
+        key = api_key_for(settings)
         if not key and not settings.base_url:
             raise UsageError(
                 "ANTHROPIC_API_KEY is not set (export it; keys are never taken on the command line)"
@@ -129,7 +153,7 @@ def build_client(settings: LLMSettings) -> Any:
         import openai
     except ImportError:
         raise _install_hint("openai") from None
-    key = os.environ.get("OPENAI_API_KEY")
+    key = api_key_for(settings)
     if settings.provider == "openai" and not key:
         raise UsageError(
             "OPENAI_API_KEY is not set (export it; keys are never taken on the command line)"
@@ -164,6 +188,7 @@ class LLMProvider:
         self.name = settings.label
         # Built now: a missing key or SDK is reported before any document is read.
         self._client = client if client is not None else build_client(settings)
+        self._built_here = client is None
         self._tracer = tracer
         self.run_info: dict[str, PhaseInfo] = {}
         self._offline = OfflineProvider()
@@ -222,6 +247,16 @@ class LLMProvider:
         return self._phase("chat", ChatAnswer, prompt, inp, None)  # type: ignore[return-value]
 
     # -- internals ------------------------------------------------------------------------------------
+    def _close_client(self) -> None:
+        sdk = getattr(self._client, "client", None)
+        close = getattr(sdk, "close", None)
+        if callable(close):
+            # Closing is best effort: the deadline error is what the caller must see.
+            with contextlib.suppress(Exception):
+                close()
+        if self._built_here:
+            self._client = None  # the next phase builds a fresh client
+
     def _values(self, inp: PlanInput) -> dict[str, Any]:
         from ._budget import facts_for_prompt
 
@@ -250,6 +285,25 @@ class LLMProvider:
         info = PhaseInfo(model=self.name)
         estimate, exact = count_tokens(system + messages[1]["content"])
         info.prompt_tokens_estimated, info.exact_count = estimate, exact
+        max_tokens = self.settings.max_output_tokens
+        window = self.settings.context_window
+        if window is not None:
+            room = window - estimate - _MESSAGE_OVERHEAD_TOKENS
+            if room < min(max_tokens, _MIN_OUTPUT_TOKENS):
+                # Never send what cannot fit: the server would answer 400 or cut the answer.
+                self.run_info[phase] = info
+                problem = (
+                    f"the {phase} prompt needs about {estimate} tokens"
+                    f"{'' if exact else ' (estimated)'}, the {window}-token context window "
+                    f"leaves no room for the answer; select fewer operations or use a model "
+                    f"with a larger window (--context-window)"
+                )
+                info.errors.append(problem)
+                if not self.settings.fallback_offline or offline is None:
+                    raise PhaseError(phase, self.name, [problem])
+                info.fallback = True
+                return offline()  # type: ignore[no-any-return]
+            max_tokens = min(max_tokens, room)
         self.run_info[phase] = info
         span = (
             self._tracer.span(phase, prompt_tokens=estimate) if self._tracer is not None else None
@@ -261,7 +315,7 @@ class LLMProvider:
                 response_model=model_cls,
                 messages=messages,
                 max_retries=self.settings.max_reasks,
-                max_tokens=self.settings.max_output_tokens,
+                max_tokens=max_tokens,
                 context={"apiplan_known": known},
             )
 
@@ -275,6 +329,9 @@ class LLMProvider:
             try:
                 result, completion = future.result(timeout=self.settings.phase_deadline)
             except concurrent.futures.TimeoutError:
+                # Close the connection: the server stops generating and the abandoned worker
+                # ends now instead of keeping the process alive until its socket times out.
+                self._close_client()
                 raise _Deadline(
                     f"no valid answer within the {self.settings.phase_deadline:g} s phase deadline"
                 ) from None
@@ -304,6 +361,12 @@ class LLMProvider:
             return offline()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+# Tokens the chat format adds around the messages (roles, separators) beyond their text.
+_MESSAGE_OVERHEAD_TOKENS = 64
+# The least room for an answer worth asking for: a phase object is rarely shorter.
+_MIN_OUTPUT_TOKENS = 512
 
 
 class _Deadline(Exception):
