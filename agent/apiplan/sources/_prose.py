@@ -158,25 +158,36 @@ def _split_url(url: str) -> tuple[str | None, str]:
     return host, template(path)
 
 
+_ITALIC_PARAM = re.compile(r"(?<=/)<(?:i|em|var)>([\w.-]+)</(?:i|em|var)>")
+_CODE_END = re.compile(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)")
+_INLINE_TAG = re.compile(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_PATH_ROLE = re.compile(r":[\w-]+:`(/[^`<]*?)\s*(?:<[^>`]*>)?`")
+_CODE_IN_PATH = re.compile(r"(?<=/)`([^`\s/]+)`(?=/|\s|$|`)")
+_ADOC_LINK = re.compile(r"link:[^\[\s]*\[([^\]]*)\]")
+_TYPED_PARAM = re.compile(r"\((\w+):\s+([\w.-]+)\)")
+
+
 def _prep(line: str) -> str:
     """A line as the recogniser reads it: entities decoded, inline tags and link targets gone."""
     line = html.unescape(line) if "&" in line else line
     if "<" in line:
-        line = re.sub(r"(?<=/)<(?:i|em|var)>([\w.-]+)</(?:i|em|var)>", r"{\1}", line)
-        line = re.sub(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)", " ", line)
-        line = re.sub(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>", "", line)
-    line = re.sub(r"\]\([^)\s]*\)", "]", line) if "](" in line else line
+        line = _ITALIC_PARAM.sub(r"{\1}", line)
+        line = _CODE_END.sub(" ", line)
+        line = _INLINE_TAG.sub("", line)
+    if "](" in line:
+        line = _LINK_TARGET.sub("]", line)
     if "`" in line:
         # A role around a path (':ref:`/channels/(id) <target>`') is the path; a code span
         # inside a path ('/api/index/`${INDEX_NAME}`/count') is part of it.
-        line = re.sub(r":[\w-]+:`(/[^`<]*?)\s*(?:<[^>`]*>)?`", r"\1", line)
-        line = re.sub(r"(?<=/)`([^`\s/]+)`(?=/|\s|$|`)", r"\1", line)
+        line = _PATH_ROLE.sub(r"\1", line)
+        line = _CODE_IN_PATH.sub(r"\1", line)
     if "link:" in line:  # AsciiDoc 'link:#anchor[text]' inside a path is its text
-        line = re.sub(r"link:[^\[\s]*\[([^\]]*)\]", r"\1", line)
+        line = _ADOC_LINK.sub(r"\1", line)
     if "\\{" in line:
         line = line.replace("\\{", "{").replace("\\}", "}")
     # httpdomain '(string: name)' is one parameter even with a space after the colon.
-    return re.sub(r"\((\w+):\s+([\w.-]+)\)", r"(\1:\2)", line)
+    return _TYPED_PARAM.sub(r"(\1:\2)", line) if "(" in line else line
 
 
 def _heading_paths(text: str) -> list[str]:
