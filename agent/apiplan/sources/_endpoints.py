@@ -141,7 +141,9 @@ def scan_components(text: str) -> Iterator[tuple[Hit, int]]:
 
 def scan_commands(text: str) -> Iterator[tuple[Hit, int]]:
     """curl and HTTPie commands (continued lines joined): method from -X or data flags."""
-    for m in _CURL.finditer(text):
+    if "curl" not in text and "http" not in text and "xh " not in text:
+        return
+    for m in _CURL.finditer(text) if "curl" in text else ():
         args = m.group(1).replace("\\\n", " ")
         url = _CURL_URL.search(args) or _CURL_PLACEHOLDER_URL.search(args)
         if not url:
