@@ -1,0 +1,462 @@
+"""The prose extractor's state and the operations every reader shares: the endpoint
+registry, citations, responses, body fields, auth schemes, rate evidence. The readers (sections,
+fields, auth, folding) are mixins over this state, one concern each; ``_prose`` composes them."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from .._secrets import redact
+from ..schemas import (
+    Body,
+    Facts,
+    OAuthFlow,
+    Operation,
+    Parameter,
+    RateLimitEvidence,
+    Response,
+    SchemaField,
+    SecurityScheme,
+    Server,
+    Source,
+)
+from ._endpoints import (
+    ALL_METHODS,
+    METHODS,
+    Hit,
+    illustrative,
+    plausible_path,
+    split_target,
+    template,
+)
+from ._meaning import REMOVED
+
+_METHODS = "|".join(METHODS)
+# An API Blueprint heading: "## Messages [/api/v3/messages{?q}]", "### Create [POST]",
+# "### Get a post [GET /api/v3/messages/{id}/post]".
+_APIB = re.compile(rf"\[\s*(?:({'|'.join(ALL_METHODS)})\s*)?(/[^\]\s]*)?\s*\]\s*$")
+_METHOD_CELL = re.compile(
+    rf"^(?:[`*_\s]*(?:{'|'.join(ALL_METHODS)})[`*_\s]*(?:[/,&]|\bor\b|\band\b)?\s*)+$"
+)
+_MARK = re.compile(r"^(?:x|✓|✔|yes|y|\*)$", re.I)
+_KEY_METHOD = re.compile(r"^(?:http\s+)?(?:method|verb|request method)s?$", re.I)
+_KEY_PATH = re.compile(
+    r"^(?:endpoint|url|uri|path|resource|syntax|route|request url|resource url)s?$", re.I
+)
+# "send a `POST` request to the following endpoint:" - the path comes in the next block.
+_METHOD_THEN_PATH = re.compile(
+    rf"`?\b({_METHODS})\b`?\s+(?:HTTP\s+)?requests?\b[^.]{{0,120}}?"
+    r"(?:following|this|the)\s+(?:endpoint|url|uri|path|resource|address|form)[^.]{0,80}:\s*$",
+    re.I,
+)
+# "All the following endpoints must be accessed with a `GET` HTTP request."
+_DEFAULT_METHOD = re.compile(
+    rf"\b(?:all|every|each|the following|these)\b[^.]{{0,80}}\bendpoints?\b[^.]{{0,80}}`?\b({_METHODS})\b`?",
+    re.I,
+)
+# Cheap gate before the auth patterns: most blocks say nothing about authentication.
+_AUTH_HINT = re.compile(r"authori[sz]ation|bearer|\bbot <|basic|api[-_ ]?key|auth-token|hmac", re.I)
+_AUTHZ = re.compile(r"Authorization:?\s*`?\s*(Bearer|Bot|Basic|Token)\b\s*(token=)?")
+_KEY_HEADER = re.compile(r"`?(X-[A-Za-z-]*API[-_]?KEY|Api-Key|X-Auth-Token)`?", re.I)
+_KEY_QUERY = re.compile(
+    r"`(\w*(?:api[_-]?key|apikey|access_token|auth_token))`\s+(?:query(?:\s+string)?|URL)\s+"
+    r"param(?:eter)?",
+    re.I,
+)
+_HMAC = re.compile(r"\bHMAC[\s_-]?(SHA-?\d+|MD5)?\b", re.I)
+# Reading one page stops here with a warning (a hostile or broken page must not run for
+# minutes); a 5 MB reference page takes a few seconds.
+_TIME_BUDGET_S = 8.0
+# A method named as a method: `GET`, **PUT**, <code>POST</code>, a list item '- GET - Retrieve',
+# 'Verb: GET'.
+_NAMED_METHOD = re.compile(
+    rf"(?:`{{1,3}}|\*\*|<code>)\s*({_METHODS})\s*(?:`{{1,3}}|\*\*|</code>)"
+    rf"|^\s*(?:[*+-]\s+|\d+\.\s+)?({_METHODS})\s+[-–—:]\s"
+    rf"|\b(?:verb|method)s?\s*[:=]\s*`?({_METHODS})\b",
+    re.M | re.I,
+)
+_LONE_METHOD = re.compile(rf"^[\s`*_]*({_METHODS})[\s`*_]*(?:[-–—:].*)?$")
+# Shorter paragraphs ('Example:', 'Response') describe nothing.
+_MIN_DESCRIPTION = 24
+# Beyond this many characters before a method, the line is a sentence about the endpoint.
+_LEAD_MAX = 80
+# Unread endpoint-like lines listed one by one; beyond this the coverage line gives the count.
+_MAX_UNREAD_LISTED = 20
+_STATUS_FIELD = re.compile(r"^\s*:(?:statuscode|status|code)\s+(\d{3})\s*:\s*(.*)$")
+_STATUS_HEAD = re.compile(r"^\s*`?(\d{3})`?\s*[:\-–—]\s*(.+)$")
+_STATUS_ROW = re.compile(r"^\s*`?(\d{3})`?\s*$")
+# '- `404` - Not found', '200 OK: done', '**201 Created** - the item': a status code leading
+# a list item or a line, then its meaning.
+_STATUS_ITEM = re.compile(
+    r"^\s*(?:[*+-]\s+)?[`*_]*(\d{3})[`*_]*(?=[\s:–—-])((?:\s*[A-Z][\w' ]*)?[`*_]*\s*(?:[-–—:]\s*.*)?)$"
+)
+_HTTP_STATUS_LINE = re.compile(r"HTTP/[\d.]+\s+(\d{3})\s*([A-Za-z][A-Za-z ]*)?")
+_TRANSCLUDE = re.compile(r"\{\{%\s*http-api\s+[^%]*%\}\}")
+_LIMIT = re.compile(
+    r"(\d[\d,]*)\s*(?:requests?|calls?|times|messages?|emails?|events?)?\s*"
+    r"(?:per|every|within|each|in|an?|/)\s*(?:a\s+|an\s+|one\s+)?(\d+(?:\.\d+)?\s*)?"
+    r"(seconds?|secs?|minutes?|mins?|hours?|days?)\b",
+    re.I,
+)
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE_WORDS = re.compile(r"rate[- ]?limit|throttl|too many requests|\b429\b", re.I)
+_RL_HEADER = re.compile(r"\b(X-RateLimit-[A-Za-z-]+|RateLimit-[A-Za-z-]+|Retry-After)\b", re.I)
+_SCOPES = re.compile(
+    r"per[- ](route|ip|account|user|bot|application|app|key|token|guild|channel|endpoint)|\bglobal(?:ly)?\b",
+    re.I,
+)
+_REQ_HEADERS = re.compile(
+    r"\b(User[- ]Agent|Content-Type|Accept|[A-Z][A-Za-z]+-Version|X-[A-Za-z-]*Version)\b"
+)
+
+
+def _span(text: str, limit: int = 240) -> str:
+    flat = " ".join(text[: limit * 4].split())  # only what the quote can hold is flattened
+    return redact(flat[:limit])
+
+
+def _clean_path(raw: str) -> str:
+    """'/channels/[\\{channel.id\\}](/x#y)/webhooks' -> '/channels/{channel.id}/webhooks'."""
+    return template(split_target(raw)[1])
+
+
+def _split_url(url: str) -> tuple[str | None, str]:
+    host, path = split_target(url)
+    return host, template(path)
+
+
+_ITALIC_PARAM = re.compile(r"(?<=/)<(?:i|em|var)>([\w.-]+)</(?:i|em|var)>")
+_CODE_END = re.compile(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)")
+_INLINE_TAG = re.compile(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_PATH_ROLE = re.compile(r":[\w-]+:`(/[^`<]*?)\s*(?:<[^>`]*>)?`")
+_CODE_IN_PATH = re.compile(r"(?<=/)`([^`\s/]+)`(?=/|\s|$|`)")
+_ADOC_LINK = re.compile(r"link:[^\[\s]*\[([^\]]*)\]")
+_TYPED_PARAM = re.compile(r"\((\w+):\s+([\w.-]+)\)")
+
+
+def _prep(line: str) -> str:
+    """A line as the recogniser reads it: entities decoded, inline tags and link targets gone."""
+    line = html.unescape(line) if "&" in line else line
+    if "<" in line:
+        line = _ITALIC_PARAM.sub(r"{\1}", line)
+        line = _CODE_END.sub(" ", line)
+        line = _INLINE_TAG.sub("", line)
+    if "](" in line:
+        line = _LINK_TARGET.sub("]", line)
+    if "`" in line:
+        # A role around a path (':ref:`/channels/(id) <target>`') is the path; a code span
+        # inside a path ('/api/index/`${INDEX_NAME}`/count') is part of it.
+        line = _PATH_ROLE.sub(r"\1", line)
+        line = _CODE_IN_PATH.sub(r"\1", line)
+    if "link:" in line:  # AsciiDoc 'link:#anchor[text]' inside a path is its text
+        line = _ADOC_LINK.sub(r"\1", line)
+    if "\\{" in line:
+        line = line.replace("\\{", "{").replace("\\}", "}")
+    # httpdomain '(string: name)' is one parameter even with a space after the colon.
+    return _TYPED_PARAM.sub(r"(\1:\2)", line) if "(" in line else line
+
+
+def _heading_paths(text: str) -> list[str]:
+    """The paths a heading consists of ('/rest/config', '`/a`, `/b`'), or [] for any other."""
+    bare = _prep(text).replace("`", "").replace("**", "").strip()
+    parts = [p.strip() for p in re.split(r",|\band\b|&", bare) if p.strip()]
+    if not parts or not all(re.fullmatch(r"(?:https?://\S+|/\S*)", p) for p in parts):
+        return []
+    paths = [_clean_path(p) for p in parts]
+    return [p for p in paths if p != "/" and plausible_path(p)]
+
+
+def _hit_kind(hit: Hit) -> str:
+    """A request as sent (a request line, a query string, a real host with no parameter) is an
+    example; a bare ``METHOD /path`` standing on its own is the page's definition."""
+    concrete_url = hit.target.startswith(("http://", "https://")) and not re.search(
+        r"[{<:\[(]", hit.target.split("//", 1)[-1].split("/", 1)[-1]
+    )
+    if hit.how == "request-line" or "?" in hit.target or concrete_url:
+        return "example"
+    return "definition"
+
+
+def _window(num: str | None, unit: str) -> float:
+    n = float(num.strip()) if num and num.strip() else 1.0
+    return n * _UNIT[unit.lower()[0]]
+
+
+@dataclass
+class _Op:
+    op: Operation
+    level: int
+    fields_mode: str = ""  # "request", "response" or "" for the table/list under a subheading
+    status: str | None = None
+    param_loc: str | None = None
+    # How the page wrote it: "definition" (heading, table, directive, component, a line of its
+    # own), "example" (a request in a code block, curl) or "mention" (inside a sentence).
+    kinds: set[str] = field(default_factory=set)
+    mentions: list[Source] = field(default_factory=list)
+    section: int = 0  # line of the heading of the section it was written in
+
+
+@dataclass
+class _State:
+    display: str
+    text: str
+    fmt: str
+    sha256: str
+    title: str | None = None
+    facts: Facts = field(default_factory=Facts)
+    lines: list[str] = field(default_factory=list)
+    ops: dict[str, _Op] = field(default_factory=dict)
+    current: _Op | None = None
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+    _waiting_params: list[tuple[str, str | None, bool, int, str]] = field(default_factory=list)
+    _last_response: Response | None = None
+    _seen_rates: set[tuple[str, str]] = field(default_factory=set)
+    _seen_limits: set[tuple[int, float, int]] = field(default_factory=set)
+    _limit_lines: set[int] = field(default_factory=set)
+    _pending_heading: str | None = None
+    _pending_level: int = 2
+    # An API Blueprint resource heading "## Name [/path]" waiting for its "### Action [GET]".
+    _resource: tuple[int, str, int] | None = None
+    # A method named in a sentence whose path follows in the next block, and its line.
+    _pending_method: tuple[str, int] | None = None
+    # "All the following endpoints use GET": the method for path-only rows after it.
+    _default_method: tuple[str, int] | None = None
+    # "Method: GET" / "Endpoint: /x" written as keys and values (tables, lists) in one section.
+    _kv_method: tuple[str, int, str] | None = None
+    _kv_path: tuple[str, int, str] | None = None
+    _stated_base: str | None = None
+    _section_line: int = 0  # line of the current section's heading
+    _pending_desc: tuple[int, str] | None = None  # a section's first paragraph, before its op
+    # The section being read: the methods it names (`GET`, **PUT**, 'Verb: GET', '- GET -
+    # Retrieve') and the paths it gives (a path heading, 'URL: ...', a URL alone in a code
+    # block). A section that names both without writing them together still documents them.
+    _sec_methods: list[tuple[str, int, str]] = field(default_factory=list)
+    _sec_paths: list[tuple[str, int, str]] = field(default_factory=list)
+    _sec_defs: int = 0  # endpoints the section's own lines defined
+    _defs: int = 0
+    # Path headings enclosing the current section ('## /rest/config' over '### GET'): level,
+    # paths, line.
+    _resources: list[tuple[int, list[str], int]] = field(default_factory=list)
+    # Paths with parameters written without a method (`<topic>/json`): what example requests
+    # on the page instantiate.
+    _templates: set[str] = field(default_factory=set)
+    _lines_seen: int = 0  # endpoint-like lines seen, for the coverage report
+    _unread: list[tuple[int, str]] = field(default_factory=list)
+
+    def src(self, line: int, text: str) -> Source:
+        return Source(document=self.display, line=line, text=_span(text))
+
+    def _heading_before(self, line: int) -> str | None:
+        for n in range(line - 1, max(line - 12, 0), -1):
+            t = self.lines[n - 1].strip()
+            if t.startswith("#"):
+                return t.lstrip("#").strip()
+        return None
+
+    def _section_title(self) -> str | None:
+        return self.headings[-1][1] if self.headings else None
+
+    def _next_lines(self, end: int, n: int) -> str:
+        return "\n".join(self.lines[end : end + n])
+
+    def _endpoint(
+        self,
+        method: str,
+        target: str,
+        line: int,
+        quote: str,
+        *,
+        heading: str | None,
+        level: int = 2,
+        kind: str = "definition",
+    ) -> _Op:
+        base, path = _split_url(target)
+        method = method.upper()
+        self._lines_seen += 1
+        # An example of a form ('GET /v3/resource HTTP/1.1') illustrates; it is no endpoint.
+        if not plausible_path(path) or (kind != "definition" and illustrative(path)):
+            self._unread.append((line, quote))
+            return _Op(
+                Operation(
+                    key=f"{method} {path}",
+                    method=method,
+                    path=path,
+                    security_origin="unspecified",
+                    source=self.src(line, quote),
+                ),
+                level,
+            )
+        if base and not any(s.url == base for s in self.facts.servers):
+            self.facts.servers.append(Server(url=base, source=self.src(line, quote)))
+        key = f"{method} {path}"
+        existing = self.ops.get(key)
+        if existing is None:
+            op = Operation(
+                key=key,
+                method=method,
+                path=path,
+                summary=heading,
+                security_origin="unspecified",
+                source=self.src(line, quote),
+            )
+            existing = _Op(op, level, section=self._section_line)
+            self.ops[key] = existing
+            if self._pending_desc and self._pending_desc[0] == self._section_line:
+                op.description = self._pending_desc[1]
+                op.deprecated = bool(REMOVED.search(op.description))
+        elif kind == "definition" and "definition" not in existing.kinds:
+            # The page's own definition is the better citation than an earlier example.
+            existing.mentions.append(existing.op.source)
+            existing.op.source = self.src(line, quote)
+            existing.op.summary = heading or existing.op.summary
+        else:
+            existing.mentions.append(self.src(line, quote))
+        existing.kinds.add(kind)
+        if kind == "definition":
+            self._defs += 1
+        return existing
+
+    def _start_op_here(
+        self, method: str, target: str, line: int, quote: str, *, kind: str = "definition"
+    ) -> None:
+        heading, level = self._pending_heading, self._pending_level
+        op = self._endpoint(method, target, line, quote, heading=heading, level=level, kind=kind)
+        if self.ops.get(op.op.key) is not op:
+            return
+        self.current = op
+        op = op.op
+        if op.summary is None and heading:
+            op.summary = heading
+        for name, typ, req, pline, pquote in self._waiting_params:
+            if op.method in ("GET", "DELETE", "HEAD"):
+                if not any(p.name == name for p in op.parameters):
+                    op.parameters.append(
+                        Parameter(
+                            name=name,
+                            location="query",
+                            required=req,
+                            type=typ,
+                            source=self.src(pline, pquote),
+                        )
+                    )
+            else:
+                self._body_field(op, name, typ, req, pline, pquote)
+        self._waiting_params = []
+
+    def _body_field(
+        self,
+        op: Operation,
+        name: str,
+        typ: str | None,
+        required: bool,
+        line: int,
+        quote: str,
+        *,
+        response: str | None = None,
+        confidence: str = "documented",
+    ) -> None:
+        f = SchemaField(
+            path=name,
+            name=name.rsplit(".", 1)[-1],
+            type=typ,
+            required=required,
+            confidence=confidence,  # type: ignore[arg-type]
+            source=self.src(line, quote),
+        )
+        if response is None:
+            if op.request_body is None:
+                op.request_body = Body(
+                    content_types=["application/json"], source=self.src(line, quote)
+                )
+            if not any(x.path == name for x in op.request_body.fields):
+                op.request_body.fields.append(f)
+        else:
+            resp = next((r for r in op.responses if r.status == response), None)
+            if resp is None:
+                resp = self._add_response(op, response, None, line, quote)
+            if resp.body is None:
+                resp.body = Body(source=self.src(line, quote))
+            if not any(x.path == name for x in resp.body.fields):
+                resp.body.fields.append(f)
+
+    def _add_response(
+        self, op: Operation, status: str, meaning: str | None, line: int, quote: str
+    ) -> Response:
+        existing = next((r for r in op.responses if r.status == status), None)
+        if existing is not None:
+            return existing
+        r = Response(
+            status=status,
+            description=_span(meaning, 200) if meaning else None,
+            source=self.src(line, quote),
+        )
+        op.responses.append(r)
+        if status in ("429", "503"):
+            self.facts.rate_limits.append(
+                RateLimitEvidence(
+                    kind="status",
+                    detail=f"{status}: {meaning or ''}".strip(": "),
+                    operation=op.key,
+                    source=r.source,
+                )
+            )
+        return r
+
+    def _api_response(self, status: str, meaning: str | None, line: int, quote: str) -> None:
+        if any(r.status == status for r in self.facts.api_responses):
+            return
+        r = Response(
+            status=status,
+            description=_span(meaning, 200) if meaning else None,
+            source=self.src(line, quote),
+        )
+        self.facts.api_responses.append(r)
+        if status in ("429", "503"):
+            self.facts.rate_limits.append(
+                RateLimitEvidence(
+                    kind="status", detail=f"{status}: {meaning or ''}".strip(": "), source=r.source
+                )
+            )
+
+    def _rate(self, kind: str, detail: str, line: int, quote: str, **extra: object) -> None:
+        op = self.current.op.key if self.current is not None and kind != "header" else None
+        if kind in ("header", "field"):
+            key = (kind, detail.lower())
+            if key in self._seen_rates:
+                return
+            self._seen_rates.add(key)
+        self.facts.rate_limits.append(
+            RateLimitEvidence(
+                kind=kind, detail=detail, operation=op, source=self.src(line, quote), **extra
+            )
+        )  # type: ignore[arg-type]
+
+    def _scheme(
+        self,
+        name: str,
+        type_: str,
+        scheme: str | None,
+        line: int,
+        quote: str,
+        *,
+        detail: str = "",
+        location: str | None = None,
+        param: str | None = None,
+    ) -> SecurityScheme:
+        if name not in self.schemes:
+            flows = [OAuthFlow(flow="unspecified")] if type_ == "oauth2" else []
+            self.schemes[name] = SecurityScheme(
+                name=name,
+                type=type_,
+                scheme=scheme,
+                location=location,
+                param_name=param,
+                flows=flows,
+                description=detail or None,
+                source=self.src(line, quote),
+            )
+        return self.schemes[name]
