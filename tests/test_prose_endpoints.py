@@ -510,3 +510,12 @@ All the following endpoints must be accessed with a `GET` HTTP request.
     assert old is not None and old.deprecated
     routers = facts.operation("GET /api/http/routers")
     assert routers is not None and routers.summary == "Lists all the HTTP routers information."
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if _truth()[p]])
+def test_every_page_with_endpoints_yields_a_plan(page: str) -> None:
+    """A page that documents endpoints plans (here for its first endpoint), never 'no operations'."""
+    facts = apiplan.load_facts([CORPUS / page])
+    first = facts.operations[0]
+    bp = apiplan.plan(facts, goal=first.summary or first.key, operations=[first.key])
+    assert [e.operation for e in bp.scope.endpoints] == [first.key]
