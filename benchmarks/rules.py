@@ -1,7 +1,9 @@
 """Precision and recall of each rule over seeded defects and their clean twins.
 
-Code seeds live in evals/seeded/code (<rule>__<name>__bad.py / __good.py). Blueprint seeds are made
-here from a clean offline blueprint of the bundled example: each plants one defect.
+Code seeds live in evals/seeded/code (<rule>__<name>__bad.py / __good.py), spec seeds in
+evals/seeded/docs (<rule>__<name>__bad.yaml / __good.yaml: invented specs, checked alone, as a
+client team would). Blueprint seeds are made here from a clean offline blueprint of the bundled
+example: each plants one defect.
 
     python benchmarks/rules.py
 """
@@ -17,6 +19,7 @@ from apiplan.validators import check, check_blueprint
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "evals" / "seeded" / "code"
+DOC_SEEDS = ROOT / "evals" / "seeded" / "docs"
 EXAMPLE = ROOT / "examples" / "parcelbox-openapi.yaml"
 
 
@@ -79,6 +82,7 @@ def main() -> None:
         "unbounded-retry",
         "silent-failure",
         "schema-drift",
+        "server-config",
     ]
     tp = dict.fromkeys(rules, 0)
     fp = dict.fromkeys(rules, 0)
@@ -101,6 +105,11 @@ def main() -> None:
         score(
             None, {f.rule for f in check(apiplan.load_facts([], code=[good]), docs=False).findings}
         )
+    for bad in sorted(DOC_SEEDS.glob("*__bad.yaml")):
+        rule = bad.name.split("__")[0]
+        good = bad.with_name(bad.name.replace("__bad.yaml", "__good.yaml"))
+        score(rule, {f.rule for f in check(apiplan.load_facts([bad])).findings})
+        score(None, {f.rule for f in check(apiplan.load_facts([good])).findings})
     facts = apiplan.load_facts([EXAMPLE])
     clean = apiplan.plan(facts, goal="create a shipment label", operations=["POST:/shipments"])
     for _name, (rule, plant) in BLUEPRINT_SEEDS.items():

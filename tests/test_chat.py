@@ -34,6 +34,7 @@ def test_full_offline_session_then_resume(tmp_path: Path) -> None:
             [
                 "trigger an alert when the nightly job fails",  # goal (asked: none given)
                 "/show retries",  # a command while a question is open: run, then ask again
+                "",  # Enter keeps the assumption: the 202's final outcome is not reported
                 "2 seconds",  # answer: deadline (POST /enqueue dedups on dedup_key: no idempotency question)
                 "show errors",
                 "why 429",
@@ -62,7 +63,7 @@ def test_full_offline_session_then_resume(tmp_path: Path) -> None:
     out = r.stdout
     assert r.returncode == 0, r.stderr
     assert "Read 1 document(s): PagerDuty V2 Events API" in out and "code files: 1" in out
-    assert "[1/1]" in out and "why it matters" in out and "(still open)" in out
+    assert "[2/2]" in out and "why it matters" in out and "(still open)" in out
     assert "user-stated (timeouts): 2 seconds" in out
     assert "deadline 2 s" in out  # the answer became the total deadline
     assert "POST /enqueue 429 [throttled] retry" in out

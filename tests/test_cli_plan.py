@@ -21,6 +21,7 @@ def test_plan_markdown_with_progress_on_stderr() -> None:
         "create a shipment label for each paid order",
         "--context",
         "We use httpx.",
+        "-v",  # stderr is a pipe here: progress shows with -v only
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout

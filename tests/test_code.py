@@ -149,3 +149,66 @@ def test_aiohttp_urllib_urllib3_and_tenacity(tmp_path: Path) -> None:
     assert [r.capped for r in tenacity] == [False, True]
     rules = {f.rule for f in check(apiplan.load_facts([], code=[src]), docs=False).findings}
     assert {"missing-timeout", "unbounded-retry"} <= rules
+
+
+def _code_findings(tmp_path: Path, text: str) -> list[tuple[str, str, int, str]]:
+    path = tmp_path / "client.py"
+    path.write_text(text)
+    facts = apiplan.load_facts([], code=[path])
+    return [
+        (f.rule, f.severity, f.evidence[0].line or 0, f.message)
+        for f in check(facts, docs=False).findings
+    ]
+
+
+def test_a_call_through_functools_partial_is_read(tmp_path: Path) -> None:
+    got = _code_findings(
+        tmp_path,
+        "import functools\nimport requests\n\n\n"
+        "def delete(url):\n"
+        "    send = functools.partial(requests.delete, url, timeout=None)\n"
+        "    response = send()\n"
+        "    response.raise_for_status()\n"
+        "    return response\n",
+    )
+    assert [(r, s, line) for r, s, line, _ in got] == [("missing-timeout", "high", 6)]
+
+
+def test_a_caller_passing_timeout_none_through_a_kwargs_wrapper(tmp_path: Path) -> None:
+    got = _code_findings(
+        tmp_path,
+        "import requests\n\n\n"
+        "class Api:\n"
+        "    def _call(self, method, url, **kwargs):\n"
+        "        r = requests.request(method, url, **kwargs)\n"
+        "        r.raise_for_status()\n"
+        "        return r\n\n"
+        "    def edit(self, url):\n"
+        "        return self._call('PATCH', url, timeout=None)\n",
+    )
+    assert ("missing-timeout", "high", 11) in [(r, s, line) for r, s, line, _ in got]
+
+
+def test_a_retry_loop_that_falls_off_the_function_returns_none(tmp_path: Path) -> None:
+    body = (
+        "import requests\n\n\n"
+        "def send(url):\n"
+        "    r = requests.post(url, timeout=5)\n"
+        "    for_ = 0\n"
+        "    while r.status_code == 429 and for_ < 3:\n"
+        "        for_ += 1\n"
+        "        r = requests.post(url, timeout=5)\n"
+        "        if r.status_code == 200:\n"
+        "            return r\n"
+    )
+    got = _code_findings(tmp_path, body)
+    assert any(r == "silent-failure" and s == "high" and "returns None" in m for r, s, _, m in got)
+    fixed = _code_findings(tmp_path, body + "    r.raise_for_status()\n    return r\n")
+    assert not any("returns None" in m for _, _, _, m in fixed)
+
+
+def test_discord_edit_delete_timeouts_and_none_returning_retry() -> None:
+    got = findings("discord-webhook.py")
+    for line in (493, 503, 537):  # partial(requests.patch/delete, ..., timeout=self.timeout)
+        assert ("missing-timeout", "medium", line) in got
+    assert ("silent-failure", "high", 425) in got  # handle_rate_limit falls through

@@ -412,3 +412,43 @@ def test_the_answer_is_asked_to_fit_the_window(fake: FakeLLM, offline_parts) -> 
     estimate = provider.run_info["scope"].prompt_tokens_estimated or 0
     asked = fake.received[0]["body"]["max_tokens"]
     assert asked <= 60_000 - estimate and asked > 0
+
+
+def test_cli_context_window_refuses_a_prompt_that_cannot_fit(
+    fake: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window flags reach the provider: nothing is sent, one line says why."""
+    import subprocess
+    import sys
+
+    fake.script = []
+    planted = "sk-proj-" + "Qw7" * 12
+    env = {**os.environ, "OPENAI_API_KEY": planted}
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apiplan",
+            "plan",
+            str(EXAMPLE),
+            "--goal",
+            GOAL,
+            "--model",
+            "openai-compatible:fake-model",
+            "--base-url",
+            fake.url,
+            "--context-window",
+            "1500",
+            "--llm-timeout",
+            "5",
+            "--phase-deadline",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert r.returncode != 0 and "context window" in r.stderr
+    assert len(r.stderr.strip().splitlines()) <= 2 and "Traceback" not in r.stderr
+    assert fake.received == [] and planted not in r.stderr

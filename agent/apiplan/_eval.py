@@ -212,6 +212,8 @@ def score_case(
     if e.stack:
         other_checks.append(bp.plan.stack == e.stack)
     other = _frac(sum(other_checks), len(other_checks))
+    meaning = MeaningScore(case, bp)
+    problems += meaning.problems
     metrics = [
         precision,
         recall,
@@ -225,6 +227,11 @@ def score_case(
         questions,
         findings,
         other,
+        meaning.dedup,
+        meaning.outcomes,
+        meaning.completion,
+        meaning.nested,
+        meaning.paging,
     ]
     used = [m for m in metrics if m is not None]
     score = sum(used) / len(used) if used else 0.0
@@ -247,12 +254,81 @@ def score_case(
         open_question_recall=questions,
         findings_recall=findings,
         other=other,
+        dedup_recall=meaning.dedup,
+        body_outcome_recall=meaning.outcomes,
+        async_completion=meaning.completion,
+        nested_required_recall=meaning.nested,
+        paging_recall=meaning.paging,
+        false_no_limit=meaning.false_no_limit,
         seconds=round(seconds, 3),
         llm_calls=len(llm_runs),
         prompt_tokens=sum(r.prompt_tokens or 0 for r in llm_runs),
         completion_tokens=sum(r.completion_tokens or 0 for r in llm_runs),
         problems=problems,
     )
+
+
+class MeaningScore:
+    """Whether the plan used what the documents mean: dedup fields, outcomes inside bodies,
+    asynchronous completion, nested required fields, and no false 'no limit' claim."""
+
+    def __init__(self, case: GoldenCase, bp: Blueprint) -> None:
+        e = case.expect
+        self.problems: list[str] = []
+        used = {p.dedup.field for p in bp.plan.retry_policies if p.dedup is not None}
+        self.dedup = self._recall("dedup fields unused", e.dedup_fields, lambda f: f in used)
+        rows = [r for r in bp.deliverable.error_map if r.error_class == "error-in-body"]
+        self.outcomes = self._recall(
+            "no error-map row for the outcome in",
+            e.body_outcomes,
+            lambda f: any(r.body_field == f or f in r.status for r in rows),
+        )
+        done = {c.operation for c in bp.plan.completions}
+        self.completion = self._recall(
+            "no completion for", e.async_completion, lambda op: op in done
+        )
+        listed = {f.name for ep in bp.scope.endpoints for f in ep.request}
+        self.nested = self._recall(
+            "request contract misses", e.nested_required, lambda f: f in listed
+        )
+        paged = {p.operation for p in bp.plan.paging}
+        self.paging = self._recall(
+            "no pagination or batching for", e.paging, lambda op: op in paged
+        )
+        self.false_no_limit = false_no_limit(bp, case)
+        if self.false_no_limit:
+            self.problems.append(f"{self.false_no_limit} false 'no limit' claims")
+
+    def _recall(self, what: str, wanted: list[str], hit: Callable[[str], bool]) -> float | None:
+        missed = [w for w in wanted if not hit(w)]
+        if missed:
+            self.problems.append(f"{what}: {missed}")
+        return _frac(len(wanted) - len(missed), len(wanted))
+
+
+def false_no_limit(bp: Blueprint, case: GoldenCase) -> int:
+    """Endpoints shown with no limit while their facts hold constraints, enums or size limits."""
+    from .sources import load_facts
+
+    empty = [ep.operation for ep in bp.scope.endpoints if not ep.limits]
+    if not empty or not case.docs:
+        return 0
+    try:
+        facts = load_facts([resolve(d) for d in case.docs])
+    except ApiplanError:
+        return 0
+    count = 0
+    for key in empty:
+        op = facts.operation(key)
+        if op is None:
+            continue
+        fields = facts.body_fields(op.request_body)
+        constrained = any(
+            f.enum or any(k != "default" for k in f.constraints) for f in fields if f.required
+        ) or any(p.enum for p in op.parameters)
+        sized = any(s.operation == key for s in facts.size_limits)
+        count += int(constrained or sized)
+    return count
 
 
 def run_case(
@@ -342,6 +418,7 @@ def run_eval(
         mean_score=round(sum(s.score for s in scores) / len(scores), 4),
         invented=sum(s.invented for s in scores),
         leaks=sum(s.leaks for s in scores),
+        false_no_limit=sum(s.false_no_limit for s in scores),
     )
 
 
@@ -358,6 +435,11 @@ _METRICS = (
     "assumptions_labelled",
     "open_question_recall",
     "findings_recall",
+    "dedup_recall",
+    "body_outcome_recall",
+    "async_completion",
+    "nested_required_recall",
+    "paging_recall",
 )
 
 

@@ -2,28 +2,96 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
+
+if TYPE_CHECKING:
+    # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
+    from typer._click import HelpFormatter, Parameter
 
 from ..exceptions import ApiplanError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
+
+PROG = "apiplan"
+DOCS_HELP = (
+    "API documents: OpenAPI 2.0, 3.0 or 3.1 (YAML or JSON) and prose pages "
+    "(.md .mdx .rst .html .adoc .apib .raml; other names are sniffed)."
+)
+CODE_HELP = (
+    "Existing client code to read: Python, JavaScript/TypeScript, shell (curl) scripts. Repeatable."
+)
+LIBRARY_LOGGERS = ("apiplan", "openai", "anthropic", "instructor", "httpx", "mcp")
+"""Loggers -v turns on: ours and those of the SDKs an LLM run goes through."""
+PROGRESS_MARK = ": running"
+"""The library's progress lines say a phase is running; other lines are per-phase reports."""
+
+
+class Command(TyperCommand):
+    """Help and usage in the words a user types: DOCS..., METHOD:PATH, flags without a type."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        pieces += [_argument_usage(p) for p in self.get_params(ctx) if _is_argument(p)]
+        return pieces
+
+    def format_options(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        params = self.get_params(ctx)
+        arguments = [
+            (_argument_usage(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)
+        ]
+        options = [r for p in params if not _is_argument(p) if (r := p.get_help_record(ctx))]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _is_argument(param: Parameter) -> bool:
+    return param.param_type_name == "argument"
+
+
+def _argument_usage(param: Parameter) -> str:
+    """``DOCS...`` for a required list, ``[CASES...]`` for an optional one."""
+    name = param.metavar or (param.name or "").upper()
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name if param.required else f"[{name}]"
+
+
+def _choices(choices: type[Enum]) -> str:
+    """An option's metavar listing its values, e.g. ``md|json``."""
+    return "|".join(str(c.value) for c in choices)
+
+
+def _example(*lines: str) -> str:
+    """The epilog of a command's help: its example, kept as written (``\\b`` stops re-wrapping)."""
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
 
 app = typer.Typer(
-    name="apiplan",
+    name=PROG,
     help=(
         "Grounded integration blueprints from API docs. "
         "Every claim cites the docs or is labelled an assumption."
     ),
+    epilog=_example('apiplan plan examples/parcelbox-openapi.yaml --goal "track a parcel"'),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -53,13 +121,27 @@ class FactsFormat(str, Enum):
 
 
 DocsArg = Annotated[
-    list[Path],
-    typer.Argument(help="API documents: OpenAPI 2.0/3.0/3.1 in YAML or JSON.", show_default=False),
+    list[Path], typer.Argument(help=DOCS_HELP, show_default=False, metavar="DOCS...")
 ]
 OutOpt = Annotated[
     Path | None,
     typer.Option(
-        "-o", "--output", help="Write to this file instead of stdout.", show_default=False
+        "-o",
+        "--output",
+        help="Write to this file instead of stdout.",
+        show_default=False,
+        metavar="FILE",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr (errors stay).")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Progress even when stderr is not a terminal, with timings and logs.",
     ),
 ]
 ForceOpt = Annotated[
@@ -67,45 +149,82 @@ ForceOpt = Annotated[
 ]
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
+def _emit(text: str, output: Path | None, force: bool, *, quiet: bool = False) -> None:
     if output is None:
         sys.stdout.write(text)
         return
     from .._output import write_output
 
     write_output(output, text, force=force)
-    typer.echo(f"wrote {output}", err=True)
+    if not quiet:
+        typer.echo(f"wrote {output}", err=True)
 
 
-@app.command()
+def _configure_logging(verbose: bool) -> None:
+    """-v: apiplan's and the SDKs' loggers print to stderr (DEBUG for ours, INFO for theirs)."""
+    if not verbose:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if name == PROG else logging.INFO)
+
+
+def _progress(quiet: bool, verbose: bool) -> Callable[[str], None]:
+    """Where the library's progress lines go.
+
+    "running" lines are progress: shown when stderr is a terminal (or with -v, timed), so
+    logs of scripted runs stay clean. Other lines report a result (tokens per phase) and are
+    shown unless -q.
+    """
+    started = time.monotonic()
+    live = sys.stderr.isatty()
+
+    def say(message: str) -> None:
+        if quiet or (PROGRESS_MARK in message and not (live or verbose)):
+            return
+        prefix = f"[{time.monotonic() - started:6.2f}s] " if verbose else ""
+        typer.echo(f"{prefix}{message}", err=True)
+
+    return say
+
+
+@app.command(
+    cls=Command, epilog=_example("apiplan facts examples/parcelbox-openapi.yaml --format md")
+)
 def facts(
     docs: DocsArg,
     format: Annotated[
-        FactsFormat, typer.Option("--format", "-f", help="Output format.")
+        FactsFormat,
+        typer.Option("--format", "-f", help="Output format.", metavar=_choices(FactsFormat)),
     ] = FactsFormat.json,
     output: OutOpt = None,
     force: ForceOpt = False,
     max_depth: Annotated[
-        int, typer.Option(help="Schema nesting levels flattened.", min=1, max=64)
+        int, typer.Option(help="Schema nesting levels flattened.", min=1, max=64, metavar="N")
     ] = 6,
     max_fields: Annotated[
-        int, typer.Option(help="Fields kept per body.", min=1, max=100_000)
+        int, typer.Option(help="Fields kept per body.", min=1, max=100_000, metavar="N")
     ] = 400,
     code: Annotated[
-        list[Path] | None,
-        typer.Option("--code", help="Existing client code to read as well. Repeatable."),
+        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Read API documents and print their facts, each with its source (document, pointer, line)."""
     from ..render import facts_to_markdown, to_json
     from ..sources import load_facts
 
+    _configure_logging(verbose)
     result = load_facts(docs, code=code or [], max_depth=max_depth, max_fields=max_fields)
     for w in result.warnings:
         where = f" ({w.source.cite()})" if w.source else ""
         typer.echo(f"warning: {w.message}{where}", err=True)
     text = to_json(result) if format is FactsFormat.json else facts_to_markdown(result)
-    _emit(text, output, force)
+    _emit(text, output, force, quiet=quiet)
 
 
 class PlanFormat(str, Enum):
@@ -113,11 +232,19 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_example(
+        'apiplan plan examples/parcelbox-openapi.yaml --goal "create a shipment label" -c "We use httpx."'
+    ),
+)
 def plan(
     docs: DocsArg,
     goal: Annotated[
-        str, typer.Option("--goal", "-g", help="What the integration must do, in plain words.")
+        str,
+        typer.Option(
+            "--goal", "-g", help="What the integration must do, in plain words.", metavar="TEXT"
+        ),
     ],
     context: Annotated[
         list[str] | None,
@@ -125,21 +252,25 @@ def plan(
             "--context",
             "-c",
             help="Constraints: deadline, volume, batch/interactive, HTTP library. Repeatable.",
+            metavar="TEXT",
         ),
     ] = None,
     operation: Annotated[
         list[str] | None,
         typer.Option(
-            "--operation", help="Pin an operation as METHOD:PATH (repeatable); skips ranking."
+            "--operation",
+            help="Pin an operation (repeatable); skips ranking.",
+            metavar="METHOD:PATH",
         ),
     ] = None,
     deadline: Annotated[
         float | None,
-        typer.Option("--deadline", help="Seconds one call may take, retries included."),
+        typer.Option(
+            "--deadline", help="Seconds one call may take, retries included.", metavar="SECONDS"
+        ),
     ] = None,
     code: Annotated[
-        list[Path] | None,
-        typer.Option("--code", help="Existing client code (Python, JS/TS, shell). Repeatable."),
+        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
     ] = None,
     model: Annotated[
         str,
@@ -147,35 +278,74 @@ def plan(
             "--model",
             "-m",
             help="'offline' (default), openai:MODEL, anthropic:MODEL, ollama:MODEL, openai-compatible:MODEL.",
+            metavar="MODEL",
         ),
     ] = "offline",
     base_url: Annotated[
         str | None,
         typer.Option(
-            "--base-url", help="OpenAI-compatible server URL (llama.cpp, vLLM, Ollama, LM Studio)."
+            "--base-url",
+            help="OpenAI-compatible server URL (llama.cpp, vLLM, Ollama, LM Studio).",
+            metavar="URL",
         ),
     ] = None,
     fallback: Annotated[
         str,
         typer.Option(
-            "--fallback", help="'offline': fill a failed LLM phase offline (marked); 'none': fail."
+            "--fallback",
+            help="'offline': fill a failed LLM phase offline (marked); 'none': fail.",
+            metavar="offline|none",
         ),
     ] = "none",
+    context_window: Annotated[
+        int | None,
+        typer.Option(
+            "--context-window",
+            help="The model's context window in tokens: a phase prompt that cannot fit beside "
+            "the answer is never sent.",
+            metavar="TOKENS",
+        ),
+    ] = None,
+    api_key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key-env",
+            help="Environment variable holding the key for --base-url. Without it such a "
+            "server gets no key: OPENAI_API_KEY goes only to api.openai.com, "
+            "ANTHROPIC_API_KEY only to api.anthropic.com.",
+            metavar="VAR",
+        ),
+    ] = None,
+    llm_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--llm-timeout",
+            help="Read timeout of each LLM request in seconds (CPU servers need minutes).",
+            metavar="SECONDS",
+        ),
+    ] = None,
+    phase_deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--phase-deadline",
+            help="Wall clock of one LLM phase, re-asks included, in seconds.",
+            metavar="SECONDS",
+        ),
+    ] = None,
     format: Annotated[
-        PlanFormat, typer.Option("--format", "-f", help="Output format.")
+        PlanFormat,
+        typer.Option("--format", "-f", help="Output format.", metavar=_choices(PlanFormat)),
     ] = PlanFormat.md,
     output: OutOpt = None,
     force: ForceOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Build an integration blueprint: plan, contract, error map, tests, security notes, risk check."""
     from .._api import plan as build
     from ..render import blueprint_to_markdown, to_json
 
-    def progress(msg: str) -> None:
-        if not quiet:
-            typer.echo(msg, err=True)
-
+    _configure_logging(verbose)
     bp = build(
         docs,
         goal=goal,
@@ -186,10 +356,14 @@ def plan(
         model=model,
         base_url=base_url,
         fallback=fallback,
-        on_progress=progress,
+        timeout=llm_timeout,
+        phase_deadline=phase_deadline,
+        context_window=context_window,
+        api_key_env=api_key_env,
+        on_progress=_progress(quiet, verbose),
     )
     text = to_json(bp) if format is PlanFormat.json else blueprint_to_markdown(bp)
-    _emit(text, output, force)
+    _emit(text, output, force, quiet=quiet)
     highs = [f for f in bp.risk.findings if f.severity == "high"]
     if highs:
         typer.echo(
@@ -199,13 +373,13 @@ def plan(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command()
+@app.command(cls=Command, epilog=_example("apiplan schema --check"))
 def schema(
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 if the files differ from the models.")
     ] = False,
     directory: Annotated[
-        Path, typer.Option("--dir", help="Where the JSON Schema files live.")
+        Path, typer.Option("--dir", help="Where the JSON Schema files live.", metavar="DIR")
     ] = Path("schemas"),
     force: Annotated[
         bool,
@@ -256,28 +430,55 @@ def _emit_findings(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-FindingsFormatOpt = Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]
-FailOnOpt = Annotated[Severity, typer.Option("--fail-on", help="Exit 1 at or above this severity.")]
-
-CodeOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--code", help="Existing client code to read (Python, JS/TS, shell). Repeatable."),
+FindingsFormatOpt = Annotated[
+    CheckFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format; sarif is SARIF 2.1.0 for code scanning.",
+        metavar=_choices(CheckFormat),
+    ),
+]
+FailOnOpt = Annotated[
+    Severity,
+    typer.Option("--fail-on", help="Exit 1 at or above this severity.", metavar=_choices(Severity)),
 ]
 
+CodeOpt = Annotated[list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")]
 
-@app.command()
+
+@app.command(
+    cls=Command,
+    epilog=_example("apiplan check openapi.yaml --code client.py --format sarif -o apiplan.sarif"),
+)
 def check(
     docs: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="API documents (may be omitted when only code is checked).", show_default=False
+            help=DOCS_HELP + " May be left out when only code is checked.",
+            show_default=False,
+            metavar="DOCS...",
         ),
     ] = None,
     code: CodeOpt = None,
     blueprint: Annotated[
         Path | None,
         typer.Option(
-            "--blueprint", help="A blueprint JSON (from `apiplan plan -f json`) to validate."
+            "--blueprint",
+            help="A blueprint JSON (from `apiplan plan -f json`) to validate.",
+            metavar="FILE",
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal", "-g", help="Check only the operations this goal selects.", metavar="TEXT"
+        ),
+    ] = None,
+    operation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--operation", help="An operation to check (repeatable).", metavar="METHOD:PATH"
         ),
     ] = None,
     format: FindingsFormatOpt = CheckFormat.text,
@@ -313,22 +514,42 @@ def check(
             raise UsageError(
                 f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
             ) from None
-    risk = run_check(facts, blueprint=bp, docs=bool(facts.documents))
+    keys = None
+    if goal or operation:
+        from ..planner import select_operations
+
+        keys = [c.key for c in select_operations(facts, goal or "", pins=operation or [])]
+    risk = run_check(facts, blueprint=bp, docs=bool(facts.documents), operations=keys)
     _emit_findings(risk, format, output, force, fail_on)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_example("apiplan diff old/openapi.yaml openapi.yaml --operation POST:/shipments"),
+)
 def diff(
     old: Annotated[
         Path,
-        typer.Argument(help="The spec version you integrate against today.", show_default=False),
+        typer.Argument(
+            help="The spec version you integrate against today (OpenAPI 2.0/3.0/3.1, YAML or JSON).",
+            show_default=False,
+            metavar="OLD",
+        ),
     ],
-    new: Annotated[Path, typer.Argument(help="The new spec version.", show_default=False)],
+    new: Annotated[
+        Path, typer.Argument(help="The new spec version.", show_default=False, metavar="NEW")
+    ],
     goal: Annotated[
-        str | None, typer.Option("--goal", "-g", help="Select operations by goal (as in plan).")
+        str | None,
+        typer.Option(
+            "--goal", "-g", help="Select operations by goal (as in plan).", metavar="TEXT"
+        ),
     ] = None,
     operation: Annotated[
-        list[str] | None, typer.Option("--operation", help="METHOD:PATH to compare (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--operation", help="An operation to compare (repeatable).", metavar="METHOD:PATH"
+        ),
     ] = None,
     format: FindingsFormatOpt = CheckFormat.text,
     fail_on: FailOnOpt = Severity.high,
@@ -350,12 +571,14 @@ def diff(
     _emit_findings(risk, format, output, force, fail_on)
 
 
-@app.command()
+@app.command(cls=Command, epilog=_example('apiplan mcp --root ./specs --allow-model "ollama:*"'))
 def mcp(
     root: Annotated[
         list[Path] | None,
         typer.Option(
-            "--root", help="Folder the tools may read (repeatable). Default: the current folder."
+            "--root",
+            help="Folder the tools may read (repeatable). Default: the current folder.",
+            metavar="DIR",
         ),
     ] = None,
     allow_model: Annotated[
@@ -364,6 +587,7 @@ def mcp(
             "--allow-model",
             help="A model plan may use, e.g. anthropic:claude-sonnet-4-5 or 'ollama:*' "
             "(repeatable). Default: none; clients can only plan offline.",
+            metavar="MODEL",
         ),
     ] = None,
 ) -> None:
@@ -379,31 +603,44 @@ class EvalFormat(str, Enum):
     md = "md"
 
 
-@app.command(name="eval")
+@app.command(name="eval", cls=Command, epilog=_example("apiplan eval --format md -o eval.md"))
 def eval_(
     cases: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Golden case files (default: evals/golden/*.yaml).", show_default=False
+            help="Golden case files (default: evals/golden/*.yaml).",
+            show_default=False,
+            metavar="CASES...",
         ),
     ] = None,
     model: Annotated[
-        str, typer.Option("--model", "-m", help="'offline' (default) or provider:model.")
+        str,
+        typer.Option(
+            "--model", "-m", help="'offline' (default) or PROVIDER:MODEL.", metavar="MODEL"
+        ),
     ] = "offline",
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible server URL.", metavar="URL"),
     ] = None,
     format: Annotated[
-        EvalFormat, typer.Option("--format", "-f", help="Output format.")
+        EvalFormat,
+        typer.Option("--format", "-f", help="Output format.", metavar=_choices(EvalFormat)),
     ] = EvalFormat.table,
     output: OutOpt = None,
     force: ForceOpt = False,
     min_score: Annotated[
         float,
-        typer.Option("--min-score", help="Exit 1 when the mean score is below this.", min=0, max=1),
+        typer.Option(
+            "--min-score",
+            help="Exit 1 when the mean score is below this.",
+            min=0,
+            max=1,
+            metavar="X",
+        ),
     ] = 0.0,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Cases run at once.", min=1, max=16)
+        int, typer.Option("--jobs", "-j", help="Cases run at once.", min=1, max=16, metavar="N")
     ] = 1,
     live: Annotated[
         bool, typer.Option("--live", help="Call the LLM provider instead of replaying recordings.")
@@ -464,27 +701,45 @@ def eval_(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_example(
+        "apiplan chat examples/parcelbox-openapi.yaml --session parcelbox.session.json"
+    ),
+)
 def chat(
     docs: Annotated[
         list[str] | None,
-        typer.Argument(help="API documents (asked for when omitted).", show_default=False),
+        typer.Argument(
+            help=DOCS_HELP + " Asked for when left out.", show_default=False, metavar="DOCS..."
+        ),
     ] = None,
     goal: Annotated[
-        str | None, typer.Option("--goal", "-g", help="What to build (asked for when omitted).")
+        str | None,
+        typer.Option(
+            "--goal", "-g", help="What to build (asked for when omitted).", metavar="TEXT"
+        ),
     ] = None,
     code: Annotated[
-        list[str] | None, typer.Option("--code", help="Existing client code. Repeatable.")
+        list[str] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
     ] = None,
     model: Annotated[
-        str, typer.Option("--model", "-m", help="'offline' (default) or provider:model.")
+        str,
+        typer.Option(
+            "--model", "-m", help="'offline' (default) or PROVIDER:MODEL.", metavar="MODEL"
+        ),
     ] = "offline",
     session: Annotated[
         Path | None,
-        typer.Option("--session", help="Save the session here after every change; resume from it."),
+        typer.Option(
+            "--session",
+            help="Save the session here after every change; resume from it.",
+            metavar="FILE",
+        ),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")
+        str | None,
+        typer.Option("--base-url", help="OpenAI-compatible server URL.", metavar="URL"),
     ] = None,
 ) -> None:
     """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
@@ -493,18 +748,60 @@ def chat(
     raise typer.Exit(run_chat(docs or [], goal, code or [], model, session, base_url))
 
 
-def main() -> None:
-    """Console entry point: Click handles usage errors (exit 2); our errors become one line."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: every error, usage or input, is one line on stderr.
+
+    Click runs without its standalone mode so that its usage errors come back here instead of
+    printing a box: ``apiplan: error: MESSAGE (hint)``, exit 2, like our own errors.
+    """
+    # `apiplan` alone shows the help (exit 0, like gh) rather than a usage error.
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     try:
-        app()
+        code: Any = app(args=args, prog_name=PROG, standalone_mode=False)
+    except typer.TyperException as exc:
+        # Click's usage errors (unknown option, missing argument, bad value) carry their context.
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else _command_path(args)
+        _fail(exc.format_message(), f"see '{command} --help'", exc.exit_code)
     except ApiplanError as exc:
-        typer.echo(f"apiplan: error: {_one_line(str(exc))}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        hint = f"see '{_command_path(args)} --help'" if _is_usage(exc) else None
+        _fail(str(exc), hint, EXIT_BAD_INPUT)
     except MemoryError:
-        typer.echo("apiplan: error: out of memory while reading the input", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail("out of memory while reading the input", None, EXIT_BAD_INPUT)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted", None, EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # A reader such as `head` left: not an error of ours; keep Python from complaining.
+        sys.stderr = sys.stdout = open(_DEVNULL, "w")  # noqa: SIM115
+        code = EXIT_FINDINGS
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+_DEVNULL = "/dev/null"
+
+
+def _is_usage(exc: ApiplanError) -> bool:
+    from ..exceptions import UsageError
+
+    return isinstance(exc, UsageError)
+
+
+def _command_path(args: list[str]) -> str:
+    """``apiplan plan`` for ``plan ...`` arguments: where the hint sends the user."""
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    command = next((a for a in args if not a.startswith("-")), "")
+    return f"{PROG} {command}" if command in names else PROG
+
+
+def _fail(message: str, hint: str | None, code: int) -> None:
+    """One line on stderr, then exit."""
+    text = _one_line(message)
+    if hint:
+        text = f"{text} ({hint})"
+    typer.echo(f"{PROG}: error: {text}", err=True)
+    sys.exit(code)
 
 
 def _one_line(text: str) -> str:
     """Error text as one line: a path or value carrying newlines must not add lines."""
-    return " ".join(text.split("\n")).replace("\r", " ")
+    return " ".join(" ".join(text.split("\n")).replace("\r", " ").split())

@@ -60,12 +60,22 @@ class PlanInput:
         return self.ctx.library or self.code_stack or "httpx"
 
 
+def quoted(text: str) -> str:
+    """Document words inside a claim: their code spans become plain quotes, so that the
+    undocumented-name rule checks only the names the plan itself writes in backticks."""
+    return text.replace("`", "'")
+
+
+_FOUND_NOTHING = "apiplan found nothing on this in the documents"
+"""The reason of an assumption with no other: what apiplan found, not what the docs may say."""
+
+
 def claim(text: str, *sources: Source | None, assume: str | None = None) -> Claim:
     """A claim with evidence when any source is given, else an assumption with its reason."""
     evidence = _dedupe([s for s in sources if s is not None])
     if evidence:
         return Claim(text=text, evidence=evidence)
-    return Claim(text=text, assumption=assume or "the documents do not say")
+    return Claim(text=text, assumption=assume or _FOUND_NOTHING)
 
 
 def _dedupe(sources: list[Source]) -> list[Source]:
@@ -84,7 +94,7 @@ def grounding(*sources: Source | None, assume: str | None = None) -> dict[str, o
     evidence = _dedupe([s for s in sources if s is not None])
     if evidence:
         return {"evidence": evidence}
-    return {"assumption": assume or "the documents do not say"}
+    return {"assumption": assume or _FOUND_NOTHING}
 
 
 def snake(name: str) -> str:

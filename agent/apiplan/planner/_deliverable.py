@@ -30,6 +30,7 @@ from ._common import (
     schemes_for,
     success_responses,
 )
+from ._outcomes import outcome_rows
 from ._plan import _mock_for, api_slug
 
 _ACTIONS = {
@@ -155,6 +156,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
                     err.source if err else None,
                 )
             )
+        rows += outcome_rows(inp, op, log)
         if not error_responses(op, inp.facts):
             rows.append(
                 row(
@@ -589,13 +591,59 @@ def tradeoffs(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[Tradeoff
     return out
 
 
+def completion_tests(plan: WorkingPlan) -> list[TestCase]:
+    """Per asynchronous operation: pending is not done, and the wait is bounded."""
+    mock = _mock_for(plan.stack)
+    out: list[TestCase] = []
+    for c in plan.completions:
+        m = snake_key(c.operation)
+        via = (
+            f"{c.poll_operation} answers pending twice, then final"
+            if c.poll_operation
+            else f"the outcome arrives through {c.callback}"
+            if c.callback
+            else "nothing documented reports the final outcome"
+        )
+        bound = f"{c.max_wait_seconds:g} s" if c.max_wait_seconds else "the deadline"
+        ground = {"evidence": c.evidence} if c.evidence else {"assumption": c.assumption}
+        out.append(
+            TestCase(
+                name=f"test_{m}_pending_is_not_done",
+                operation=c.operation,
+                scenario=f"{c.operation} is accepted; {via}.",
+                expect="The caller sees pending until the final outcome, then the final outcome; "
+                "a failed final outcome raises.",
+                fixture=f"{mock} and a fake clock",
+                text=f"Covers how the outcome of {c.operation} is learned.",
+                **ground,  # type: ignore[arg-type]
+            )
+        )
+        out.append(
+            TestCase(
+                name=f"test_{m}_completion_gives_up",
+                operation=c.operation,
+                scenario=f"{c.operation} is accepted and never finishes.",
+                expect=f"The client stops waiting after {bound} and reports the job as not finished.",
+                fixture=f"{mock} and a fake clock",
+                text=f"The wait for {c.operation} is bounded.",
+                **ground,  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def snake_key(key: str) -> str:
+    """'POST /v1/jobs/{id}' -> 'post_v1_jobs_id' for a test name."""
+    return "_".join(w for w in "".join(c if c.isalnum() else " " for c in key.lower()).split())
+
+
 def build_deliverable(inp: PlanInput, plan: WorkingPlan) -> Deliverable:
     policies = {p.operation: p for p in plan.retry_policies}
     rows = error_map(inp, policies)
     return Deliverable(
         implementation_steps=implementation_steps(inp, plan, policies),
         error_map=rows,
-        test_matrix=test_matrix(inp, rows, policies, plan),
+        test_matrix=test_matrix(inp, rows, policies, plan) + completion_tests(plan),
         security_notes=security_notes(inp, plan),
         tradeoffs=tradeoffs(inp, policies),
     )

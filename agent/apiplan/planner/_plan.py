@@ -29,16 +29,17 @@ from ._common import (
     snake,
     success_responses,
 )
+from ._dedup import dedup_plan
+from ._outcomes import (
+    POLL_FIRST_WAIT_SECONDS,
+    POLL_INTERVAL_CAP_SECONDS,
+    POLL_MAX_WAIT_SECONDS,
+    completion,
+)
+from ._paging import paging
 
 _ALWAYS_REDACT = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
 
-POLL_FIRST_WAIT_SECONDS = 2.0
-"""First status check of an asynchronous job: sooner rarely finds it done and spends rate limit."""
-POLL_INTERVAL_CAP_SECONDS = 30.0
-"""Longest wait between two status checks: a finished job is noticed within half a minute."""
-POLL_MAX_WAIT_SECONDS = {"interactive": 30.0, "default": 600.0, "batch": 86_400.0}
-"""How long a job is awaited before the client gives up and reports it as not finished: a user
-waiting on a screen will not wait longer than half a minute; a batch job may take a day."""
 _REQUEST_ID = r"request[-_]?id|trace[-_]?id|correlation"
 
 
@@ -160,7 +161,7 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
     elif key_header:
         basis = f"{op.method} is made safe to repeat with the documented `{key_header}` header: generate one key per logical operation, persist it with the job, reuse it on every retry"
     elif key_field:
-        basis = f"{op.method} is made safe to repeat with the documented body field `{key_field}`: set it once per logical event, persist it, and send the same value on every retry"
+        basis = f"{op.method} is made safe to repeat with the body field `{key_field}`: set it once per logical event, persist it, and send the same value on every retry"
     elif idem_ev:
         basis = f"the docs describe idempotent retries for {op.method}: {idem_ev[0].detail}"
     else:
@@ -185,6 +186,7 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
     polling, poll_sources = _polling(inp, op)
     text += polling
     sources += poll_sources
+    dedup = dedup_plan(inp, op)
     return RetryPolicy(
         text=text,
         operation=op.key,
@@ -202,6 +204,7 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
             connect_seconds=connect, read_seconds=read, total_deadline_seconds=deadline
         ),
         worst_case_seconds=worst,
+        dedup=dedup,
         **grounding(*sources),  # type: ignore[arg-type]
     )
 
@@ -410,4 +413,6 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
         observability=observability,
         redaction=redaction,
         tests=tests,
+        completions=[c for op in ops if (c := completion(inp, op)) is not None],
+        paging=paging(inp),
     )

@@ -21,6 +21,9 @@ from ._common import (
     schemes_for,
     success_responses,
 )
+from ._contract import contract_claims, nested_limits, nested_required, size_limit_claims
+from ._dedup import dedup_plan
+from ._outcomes import completion
 
 _LEADING_ENDPOINT = re.compile(r"^\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+/\S*\s*")
 
@@ -131,6 +134,14 @@ def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
     listed, more = _listed(req_fields)
     request += [_field_spec(f, "body") for f in listed]
     omitted += more
+    listed_paths = {f.path for f in listed}
+    for f, parent in nested_required(inp, req_fields):
+        if f.path in listed_paths:
+            continue
+        spec = _field_spec(f, "body")
+        if not f.required:
+            spec = spec.model_copy(update={"text": f"{spec.text} (required when {parent} is sent)"})
+        request.append(spec)
     response: list[FieldSpec] = []
     successes = success_responses(op)
     if successes:
@@ -167,6 +178,7 @@ def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
     for p in op.parameters:
         if p.enum:
             limits.append(claim(f"{p.name}: one of {', '.join(p.enum[:10])}", p.source))
+    limits += nested_limits(inp, op) + size_limit_claims(inp, op)
     return EndpointScope(
         operation=op.key,
         purpose=claim(purpose_text.strip()[:300], op.source),
@@ -177,6 +189,7 @@ def endpoint_scope(inp: PlanInput, op: Operation) -> EndpointScope:
         success_statuses=[r.status for r in successes],
         error_statuses=[r.status for r in error_responses(op)],
         limits=limits,
+        contract=contract_claims(inp, op),
         omitted_fields=omitted,
     )
 
@@ -189,7 +202,8 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
         if not limits:
             out.append(
                 OpenQuestion(
-                    question=f"The docs give no rate limit for {op.key}: do you know it?",
+                    question=f"apiplan found no rate limit for {op.key} in the documents: what is "
+                    "it? (ask the API owner)",
                     why="it sets how fast a batch may send and whether a client-side limiter is needed",
                     operation=op.key,
                     topic="rate-limit",
@@ -216,7 +230,8 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
         ):
             out.append(
                 OpenQuestion(
-                    question=f"The docs list no error responses for {op.key}: what does it return on failure?",
+                    question=f"apiplan found no error responses for {op.key}: what does it return "
+                    "on failure? (ask the API owner)",
                     why="the error map can only classify failures by status until their bodies are known",
                     operation=op.key,
                     topic="errors",
@@ -226,8 +241,8 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
         if not is_idempotent_method(op) and not idempotency_for(facts, op):
             out.append(
                 OpenQuestion(
-                    question=f"Does {op.key} deduplicate a repeated request (an idempotency key or a "
-                    "client reference)? The docs do not say.",
+                    question=f"apiplan found no idempotency key or dedup field for {op.key}: does it "
+                    "deduplicate a repeated request (a key or a client reference)? Ask the API owner.",
                     why="without it a retry after a timeout may create a duplicate, so the plan does not "
                     "retry once the request may have been sent",
                     operation=op.key,
@@ -235,10 +250,12 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
                     default="not idempotent: no automatic retry after sending; reconcile instead",
                 )
             )
+        out += _signal_questions(inp, op)
         if op.security_origin == "unspecified" and facts.security_schemes:
             out.append(
                 OpenQuestion(
-                    question=f"Which credential does {op.key} need? The docs name none for it.",
+                    question=f"apiplan found no credential named for {op.key}: which one does it "
+                    "need? (ask the API owner)",
                     why="the client must send the right credential and nothing more",
                     operation=op.key,
                     topic="auth",
@@ -253,6 +270,46 @@ def open_questions(inp: PlanInput) -> list[OpenQuestion]:
                 topic="timeouts",
                 default=("standard" if inp.use == "default" else inp.use)
                 + " defaults (see the retry policy)",
+            )
+        )
+    return out
+
+
+_SELF_EXPLAINING = re.compile(r"dedup|idempot", re.I)
+"""A field named for deduplication needs no question; 'nonce' or 'client_order_id' does."""
+
+
+def _signal_questions(inp: PlanInput, op: Operation) -> list[OpenQuestion]:
+    """What apiplan read from names alone, or could not find, about repeats and completion."""
+    out: list[OpenQuestion] = []
+    dedup = dedup_plan(inp, op)
+    if (
+        dedup is not None
+        and dedup.location == "body"
+        and "from the field's name" in dedup.text
+        and not _SELF_EXPLAINING.search(dedup.field)
+    ):
+        out.append(
+            OpenQuestion(
+                question=f"apiplan reads `{dedup.field}` of {op.key} as a dedup value from its name "
+                "alone: does the API drop a repeat that carries the same value, and for how long?",
+                why="the retry policy resends after a timeout only because a repeat is safe",
+                operation=op.key,
+                topic="idempotency",
+                default="a repeat with the same value is dropped",
+            )
+        )
+    done = completion(inp, op)
+    if done is not None and done.mechanism in ("unknown", "callback", "webhook"):
+        out.append(
+            OpenQuestion(
+                question="apiplan found no documented way to "
+                + ("learn" if done.mechanism == "unknown" else "authenticate")
+                + f" the final outcome of {op.key}: how is it reported, and how is it verified?",
+                why="until the outcome is known the caller can only report the job as accepted",
+                operation=op.key,
+                topic="other",
+                default="reported as accepted, not done",
             )
         )
     return out

@@ -270,7 +270,7 @@ class LLMProvider:
     def _phase(
         self, phase: str, model_cls: type[BaseModel], prompt: str, inp: PlanInput, offline: Any
     ) -> BaseModel:
-        from ..validators import Known
+        from ..validators import Known, phase_problems
 
         known = inp.notes.get("known")
         if known is None:
@@ -316,7 +316,7 @@ class LLMProvider:
                 messages=messages,
                 max_retries=self.settings.max_reasks,
                 max_tokens=max_tokens,
-                context={"apiplan_known": known},
+                context={"apiplan_known": known, "apiplan_check": phase_problems},
             )
 
         client = self.client  # a missing key or SDK is a usage error, not a phase failure

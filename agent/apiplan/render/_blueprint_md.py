@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from pydantic import BaseModel
 
-from ..schemas import Blueprint, Claim, Source, TestCase, Workflow
+from ..schemas import Blueprint, Claim, FieldSpec, Source, TestCase, Workflow
 from ._md import GENERATED_MARK, cell, code, finish, one_line_model, plain, table
 
 
@@ -112,6 +112,14 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
         out.append(f"  - retry on: {'; '.join(p.retry_on)}")
         if p.never_retry:
             out.append(f"  - never retry: {'; '.join(p.never_retry)}")
+        if p.dedup is not None:
+            out.append(f"  - repeat safety: {p.dedup.text} — {cite.claim(p.dedup)}")
+    if plan.completions:
+        out += ["", "### Completion of asynchronous calls", ""]
+        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.completions]
+    if plan.paging:
+        out += ["", "### Pagination and batching", ""]
+        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.paging]
     out += ["", "### Logging and observability", ""]
     out += [f"- **{c.topic}**: {c.text} — {cite.claim(c)}" for c in plan.observability]
     out.append(f"- **redaction list**: {', '.join(code(r) for r in plan.redaction)}")
@@ -137,7 +145,7 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
             out += table(
                 ["name", "in", "type", "required", "source"],
                 [
-                    (code(f.name), f.location, f.type, "yes" if f.required else "", cite.claim(f))
+                    (code(f.name), f.location, f.type, _required(f), cite.claim(f))
                     for f in ep.request
                 ],
             )
@@ -155,9 +163,12 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
                 "",
                 f"{ep.omitted_fields} more optional or nested fields are documented; `apiplan facts` lists them all.",
             ]
+        if ep.contract:
+            out += ["", "Every request:", ""]
+            out += [f"- {c.text} — {cite.claim(c)}" for c in ep.contract]
         out += ["", "Limits:", ""]
         out += [f"- {c.text} — {cite.claim(c)}" for c in ep.limits] or [
-            "- The docs state no rate, size or value limit for this operation."
+            "- apiplan found no rate, size or value limit for this operation in the documents."
         ]
 
     # 3. Error map
@@ -251,6 +262,13 @@ _BASIS = {
     "rest-convention": "an item's id comes from its collection",
     "description": "the docs say so",
 }
+
+
+def _required(f: FieldSpec) -> str:
+    """'yes', or 'with its parent' for a member required only when its optional parent is sent."""
+    if f.required:
+        return "yes"
+    return "with its parent" if "(required when " in f.text else ""
 
 
 def _workflow_lines(wf: Workflow, cite: _Cite) -> list[str]:

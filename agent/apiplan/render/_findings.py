@@ -17,6 +17,7 @@ _RULE_HELP = {
     "silent-failure": "Every failure must be handled visibly: no swallowed exceptions or unchecked statuses.",
     "schema-drift": "Responses must be validated; unknown and missing fields must be logged, counted or raised.",
     "unsupported-citation": "A cited line must support its claim, not negate it (no longer, optional, removed).",
+    "server-config": "The client's base URL must be https, fully specified and chosen explicitly per environment.",
 }
 _LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 GROUP_ABOVE = 30
@@ -25,7 +26,7 @@ GROUP_ABOVE = 30
 def findings_to_text(risk: RiskCheck) -> str:
     """One line per finding; above 30 findings, grouped by rule with the first few shown."""
     if not risk.findings:
-        return f"no findings ({len(risk.rules_run)} rules run)\n"
+        return f"no findings; {_rules_line(risk)}\n"
     lines: list[str] = []
     counts = {
         s: sum(1 for f in risk.findings if f.severity == s) for s in ("high", "medium", "low")
@@ -43,7 +44,19 @@ def findings_to_text(risk: RiskCheck) -> str:
             if len(items) > 5:
                 lines.append(f"  … {len(items) - 5} more (use --format json for all)")
     # Messages quote documents and paths: no control character may reach a terminal.
-    return strip_controls("\n".join([*lines, summary])) + "\n"
+    return strip_controls("\n".join([*lines, summary, _rules_line(risk)])) + "\n"
+
+
+def _rules_line(risk: RiskCheck) -> str:
+    """Which rules ran and which had nothing to examine, with what they need, in one line."""
+    ran = f"rules run: {', '.join(risk.rules_run) or 'none'}"
+    if not risk.rules_skipped:
+        return ran
+    needs: dict[str, list[str]] = {}
+    for s in risk.rules_skipped:
+        needs.setdefault(s.reason, []).append(s.rule)
+    skipped = "; ".join(f"{', '.join(rules)} ({reason})" for reason, rules in needs.items())
+    return f"{ran}; skipped: {skipped}"
 
 
 def _line(f: Finding) -> str:

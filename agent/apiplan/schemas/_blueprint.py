@@ -38,6 +38,7 @@ RiskRule = Literal[
     "silent-failure",
     "schema-drift",
     "unsupported-citation",
+    "server-config",
 ]
 
 
@@ -66,23 +67,24 @@ class Claim(StrictModel):
 
 # --- Checked against the facts when validated with context (the LLM phases' re-ask) ----------------
 PhaseCheck = Callable[[BaseModel, Any], list[str]]
-_phase_check: list[PhaseCheck] = []
-
-
-def register_phase_check(check: PhaseCheck) -> None:
-    """The validators register the undocumented-name rule here (schemas cannot import them)."""
-    _phase_check[:] = [check]
+"""The undocumented-name rule, passed in by the caller (schemas cannot import validators):
+``context={"apiplan_known": Known, "apiplan_check": validators.phase_problems}``."""
 
 
 class PhaseOutput(StrictModel):
-    """A phase's model: validated with ``context={"apiplan_known": Known}`` it must name only what
-    the documents hold, so that instructor re-asks the model with the offenders listed."""
+    """A phase's model: validated with ``context={"apiplan_known": Known, "apiplan_check":
+    check}`` it must name only what the documents hold, so that instructor re-asks the model
+    with the offenders listed. Facts without a check are refused: nothing is checked silently."""
 
     @model_validator(mode="after")
     def _against_facts(self, info: ValidationInfo) -> PhaseOutput:
-        known = (info.context or {}).get("apiplan_known") if info is not None else None
-        if known is not None and _phase_check:
-            problems = _phase_check[0](self, known)
+        context = (info.context or {}) if info is not None else {}
+        known = context.get("apiplan_known")
+        check: PhaseCheck | None = context.get("apiplan_check")
+        if known is not None and check is None:
+            raise ValueError("validated against the facts without a check (apiplan_check)")
+        if known is not None and check is not None:
+            problems = check(self, known)
             if problems:
                 shown = "; ".join(problems[:15]) + (
                     f"; and {len(problems) - 15} more" if len(problems) > 15 else ""
@@ -220,6 +222,11 @@ class EndpointScope(StrictModel):
     limits: list[Claim] = Field(
         default_factory=list, description="Rate limits, size and value limits that apply."
     )
+    contract: list[Claim] = Field(
+        default_factory=list,
+        description="What every request must carry beyond its fields: content type, required "
+        "headers, server variables with their allowed values.",
+    )
     omitted_fields: int = Field(
         default=0, description="Documented fields not listed here (see the facts)."
     )
@@ -263,6 +270,65 @@ class Timeouts(StrictModel):
     total_deadline_seconds: float = Field(description="Deadline over all attempts and waits.")
 
 
+class DedupPlan(Claim):
+    """How a repeat of a call is made safe with a value the client chooses (a body field such as
+    a dedup key or client id, or an idempotency header), and how a repeat is answered."""
+
+    field: str = Field(description="Field path or header name as documented.")
+    location: Literal["body", "header", "query"] = Field(description="Where it travels.")
+    required: bool = Field(default=False, description="Whether the docs mark it required.")
+    derive: str = Field(
+        description="How the value is derived deterministically from the caller's data, so that "
+        "re-running the job sends the same value."
+    )
+    on_repeat: str = Field(description="How the API answers a repeat, and what the client does.")
+    reconcile_operation: str | None = Field(
+        default=None,
+        description="'METHOD /path' of a documented operation that looks the item up by this "
+        "value; None when apiplan found none.",
+    )
+
+
+class Completion(Claim):
+    """How the final outcome of an asynchronous call is learned, and what the caller sees
+    until then."""
+
+    operation: str = Field(description="'METHOD /path' of the asynchronous operation.")
+    mechanism: Literal["poll", "callback", "webhook", "unknown"] = Field(
+        description="poll a documented operation, receive a callback to a URL the request names, "
+        "receive a documented webhook, or unknown (apiplan found no way)."
+    )
+    poll_operation: str | None = Field(
+        default=None, description="'METHOD /path' polled for the outcome, when polling."
+    )
+    first_wait_seconds: float | None = Field(
+        default=None, description="Wait before the first poll."
+    )
+    interval_cap_seconds: float | None = Field(
+        default=None, description="Longest wait between two polls."
+    )
+    max_wait_seconds: float | None = Field(
+        default=None, description="How long the outcome is awaited before giving up."
+    )
+    callback: str | None = Field(
+        default=None, description="Request field or webhook that delivers the outcome."
+    )
+    until_then: str = Field(description="What the caller sees until the outcome is known.")
+
+
+class Paging(Claim):
+    """How a listing operation is paged, or how many items a sending operation takes per call
+    and what happens to a half-sent batch."""
+
+    operation: str = Field(description="'METHOD /path'.")
+    kind: Literal["list", "batch"] = Field(description="list: pages of results; batch: items sent.")
+    style: Literal["cursor", "page", "link", "batch"] = Field(
+        description="cursor/next token, page number or offset, Link header, or a batch request."
+    )
+    page_size_max: int | None = Field(default=None, description="Documented largest page.")
+    batch_max_items: int | None = Field(default=None, description="Documented largest batch.")
+
+
 class RetryPolicy(Claim):
     """Retry rules for one operation."""
 
@@ -283,6 +349,9 @@ class RetryPolicy(Claim):
     retry_after_ceiling_seconds: float = Field(description="Longest Retry-After wait accepted.")
     timeouts: Timeouts = Field(description="Per-attempt and total bounds.")
     worst_case_seconds: float = Field(description="Wall clock of the policy at its worst.")
+    dedup: DedupPlan | None = Field(
+        default=None, description="The value that makes a repeat safe, when the docs hold one."
+    )
 
 
 class PlanItem(Claim):
@@ -313,6 +382,14 @@ class WorkingPlan(PhaseOutput):
     observability: list[PlanItem] = Field(description="What is logged, measured and redacted.")
     redaction: list[str] = Field(description="Names never logged, from the docs and defaults.")
     tests: list[TestCase] = Field(default_factory=list, description="Tests with their fixtures.")
+    completions: list[Completion] = Field(
+        default_factory=list,
+        description="Per asynchronous operation: how its final outcome is learned, with bounds.",
+    )
+    paging: list[Paging] = Field(
+        default_factory=list,
+        description="Pagination of listing operations and batching of sending ones.",
+    )
 
 
 # --- Phase 2: deliverable ---------------------------------------------------------------------
@@ -325,6 +402,11 @@ class ErrorRow(Claim):
     action: str = Field(description="What the client does.")
     retry: bool = Field(description="Whether the client retries it automatically.")
     log_fields: list[str] = Field(default_factory=list, description="Fields logged for it.")
+    body_field: str | None = Field(
+        default=None,
+        description="For an outcome inside a body: the field that carries it (ok, status, "
+        "items[].status, failed_records).",
+    )
 
 
 class Step(Claim):
@@ -362,10 +444,22 @@ class Finding(StrictModel):
     evidence: list[Source] = Field(default_factory=list, description="Sources behind it.")
 
 
+class SkippedRule(StrictModel):
+    """A rule that did not run because its input was not given."""
+
+    rule: RiskRule = Field(description="The rule.")
+    reason: str = Field(description="What it needs, e.g. 'needs --code or --blueprint'.")
+
+
 class RiskCheck(StrictModel):
     """Phase 3: findings of every rule."""
 
-    rules_run: list[RiskRule] = Field(description="Rules that ran.")
+    rules_run: list[RiskRule] = Field(
+        description="Rules that had something to examine (documents, code or a blueprint)."
+    )
+    rules_skipped: list[SkippedRule] = Field(
+        default_factory=list, description="Rules with nothing to examine, and what they need."
+    )
     findings: list[Finding] = Field(default_factory=list, description="What they found.")
 
     @property

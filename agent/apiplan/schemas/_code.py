@@ -68,6 +68,14 @@ class ErrorHandler(FactModel):
     source: Source = Field(description="File and line.")
 
 
+class FallThrough(FactModel):
+    """A function whose retry loop can end without a return: the caller gets None."""
+
+    function: str = Field(description="The function's name.")
+    loop_test: str = Field(description="The loop's condition as written (its exit case).")
+    source: Source = Field(description="File and line of the loop.")
+
+
 class LogStatement(FactModel):
     """A print or log call that may carry sensitive data."""
 
@@ -125,6 +133,9 @@ class CodeFile(FactModel):
     calls: list[HttpCall] = Field(default_factory=list, description="Outbound calls.")
     retries: list[RetryMechanism] = Field(default_factory=list, description="Retry mechanisms.")
     handlers: list[ErrorHandler] = Field(default_factory=list, description="Except clauses.")
+    fall_throughs: list[FallThrough] = Field(
+        default_factory=list, description="Retry loops that can end in an implicit None."
+    )
     logs: list[LogStatement] = Field(default_factory=list, description="Risky log/print calls.")
     secrets: list[SecretEvidence] = Field(default_factory=list, description="Hard-coded secrets.")
     warnings: list[str] = Field(default_factory=list, description="What could not be read.")

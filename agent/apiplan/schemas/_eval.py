@@ -72,6 +72,27 @@ class Expectations(StrictModel):
     workflow: WorkflowExpectation | None = Field(
         default=None, description="The workflow the goal needs (selection precision and recall)."
     )
+    dedup_fields: list[str] = Field(
+        default_factory=list,
+        description="Body fields or headers a retry policy must use to make a repeat safe.",
+    )
+    body_outcomes: list[str] = Field(
+        default_factory=list,
+        description="Response fields that carry the outcome inside a body: each needs an "
+        "error-map row (class error-in-body).",
+    )
+    async_completion: list[str] = Field(
+        default_factory=list,
+        description="Operations whose final outcome comes later: each needs a completion.",
+    )
+    nested_required: list[str] = Field(
+        default_factory=list,
+        description="Nested body field paths ('payload.summary') the request contract must list.",
+    )
+    paging: list[str] = Field(
+        default_factory=list,
+        description="Operations that must say how they page (listing) or batch (sending).",
+    )
 
 
 class GoldenCase(StrictModel):
@@ -113,6 +134,24 @@ class CaseScore(StrictModel):
     other: float | None = Field(
         default=None, description="Security notes and stack expectations met."
     )
+    dedup_recall: float | None = Field(default=None, description="Expected dedup fields used.")
+    body_outcome_recall: float | None = Field(
+        default=None, description="Expected outcome-in-body fields with an error-map row."
+    )
+    async_completion: float | None = Field(
+        default=None, description="Expected asynchronous operations with a completion."
+    )
+    nested_required_recall: float | None = Field(
+        default=None, description="Expected nested required fields in the request contract."
+    )
+    paging_recall: float | None = Field(
+        default=None, description="Expected operations with pagination or batching."
+    )
+    false_no_limit: int = Field(
+        default=0,
+        description="Endpoints shown with no limit although their documented fields or "
+        "parameters carry constraints (target 0).",
+    )
     seconds: float = Field(description="Wall time of the case.")
     llm_calls: int = Field(default=0, description="LLM phases run.")
     prompt_tokens: int = Field(default=0, description="Prompt tokens, all phases.")
@@ -129,4 +168,5 @@ class EvalReport(StrictModel):
     mean_score: float = Field(description="Mean of the case scores.")
     invented: int = Field(description="Total invented items.")
     leaks: int = Field(description="Total leaks.")
+    false_no_limit: int = Field(default=0, description="Total false 'no limit' claims.")
     kind: Literal["eval"] = Field(default="eval", description="Report kind.")

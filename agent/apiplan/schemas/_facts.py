@@ -269,11 +269,65 @@ class IdempotencyEvidence(FactModel):
     )
     detail: str = Field(description="Header or field name, or the quoted sentence.")
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    required: bool = Field(
+        default=False, description="For a header or field: whether the docs mark it required."
+    )
+    basis: Literal["name", "description", "sentence"] | None = Field(
+        default=None,
+        description="For a field: read from its name alone, or its description speaks of "
+        "duplicates; None for headers and sentences found by the extractor.",
+    )
     source: Source = Field(description="Where it is documented.")
     repeated_at: list[Source] = Field(
         default_factory=list,
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
+
+
+class BodyOutcome(FactModel):
+    """A field of a response body that carries the real outcome (``ok: false`` in a 200, a
+    ``status`` enum with failure or pending values, per-item statuses, a list of failed items)."""
+
+    operation: str = Field(description="Operation key.")
+    status: str = Field(description="The response status whose body carries it ('200', '2XX').")
+    field: str = Field(description="Dotted path of the field; ``[]`` marks per-item fields.")
+    kind: Literal["flag", "enum", "failed-items"] = Field(
+        description="flag: a boolean whose false means failure; enum: a status-like enum; "
+        "failed-items: a list of items that were not accepted (partial success)."
+    )
+    failure_values: list[str] = Field(
+        default_factory=list, description="Values that mean the call failed or was refused."
+    )
+    pending_values: list[str] = Field(
+        default_factory=list, description="Values that mean the outcome is not final yet."
+    )
+    per_item: bool = Field(default=False, description="The field is per item of a batch answer.")
+    source: Source = Field(description="Where the field is documented.")
+
+
+class AsyncMarker(FactModel):
+    """Something that says an operation's final outcome comes after its answer."""
+
+    operation: str = Field(description="Operation key.")
+    kind: Literal["accepted", "job-id", "pending-status", "callback", "webhook", "text"] = Field(
+        description="accepted: a 202 response; job-id: the answer carries a job/task/batch id or "
+        "a status URL; pending-status: a status enum with pending values; callback: a request "
+        "field naming a URL the API calls back; webhook: a documented webhook; text: the docs' "
+        "words."
+    )
+    detail: str = Field(description="The status, field name or quoted words.")
+    source: Source = Field(description="Where it is documented.")
+
+
+class SizeLimit(FactModel):
+    """A documented size limit in bytes or characters, quoted from the docs."""
+
+    operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
+    field: str | None = Field(default=None, description="Body field it limits, if one.")
+    detail: str = Field(description="The quoted sentence.")
+    amount: int = Field(description="The number as written (bytes, characters, items).")
+    unit: str = Field(description="Its unit as written: bytes, KB, MB, characters, ...")
+    source: Source = Field(description="Where it is documented.")
 
 
 class RetryGuidance(FactModel):
@@ -357,6 +411,17 @@ class Facts(FactModel):
     retry_guidance: list[RetryGuidance] = Field(
         default_factory=list, description="Documented advice on what to retry."
     )
+    body_outcomes: list[BodyOutcome] = Field(
+        default_factory=list,
+        description="Outcome-carrying fields of response bodies (errors inside a 2xx, partial "
+        "success), derived from the schemas.",
+    )
+    async_markers: list[AsyncMarker] = Field(
+        default_factory=list, description="Signs that an operation finishes after its answer."
+    )
+    size_limits: list[SizeLimit] = Field(
+        default_factory=list, description="Documented request size limits (bytes, characters)."
+    )
     global_parameters: list[Parameter] = Field(
         default_factory=list, description="Headers or parameters the docs require on every call."
     )
@@ -416,7 +481,11 @@ class Facts(FactModel):
             parts = path.split(".")
             for cut in range(len(parts) - 1, 0, -1):
                 head = ".".join(parts[:cut])
-                field = by_path.get(head) or by_path.get(head + "[]")
+                field = (
+                    by_path.get(head) or by_path.get(head + "[]") or by_path.get(head[:-2])
+                    if head.endswith("[]")
+                    else by_path.get(head) or by_path.get(head + "[]")
+                )
                 if field is not None and field.refs:
                     rest = ".".join(parts[cut:])
                     for ref in field.refs:

@@ -29,6 +29,8 @@ from ..schemas import (
     SecretEvidence,
     Source,
 )
+from ..schemas._code import FallThrough
+from ._code_flow import fall_through_loop, forwards_kwargs, partial_target, passes_timeout_none
 from ._document import ReadBudget, read_text
 
 _HTTP_VERBS = {
@@ -213,6 +215,8 @@ class _PyAnalyzer:
         self._helper_checks: dict[str, bool] = {}
         self._helper_text: dict[str, str] = {}
         self._helper_calls_http: dict[str, bool] = {}
+        # Functions that pass their **kwargs on to an HTTP call: name -> (library, method).
+        self.forwarders: dict[str, tuple[str, str | None]] = {}
         self.clock = _Clock(seconds)
         self.stopped = False  # the time budget ran out
 
@@ -254,6 +258,8 @@ class _PyAnalyzer:
         self.file.libraries = sorted(self.imports & _LIB_MODULES)
         self._find_clients(tree)
         self._walk_functions(tree)
+        self._wrapper_calls(tree)
+        self._fall_throughs()
         self._retry_configs(tree)
         self._secrets(tree)
 
@@ -354,11 +360,74 @@ class _PyAnalyzer:
                     if found:
                         seen_calls.add(id(node))
                         self._record_call(node, found, fname, params_none, index)
+                    else:
+                        self._record_partial(node, fname, params_none, index, scope)
                     self._maybe_log(node)
                 elif isinstance(node, ast.ExceptHandler):
                     self._handler(node)
                 elif isinstance(node, ast.While | ast.For | ast.AsyncFor):
                     self._loop(node)
+
+    def _record_partial(
+        self,
+        node: ast.Call,
+        fname: str | None,
+        params_none: set[str],
+        index: _Scope,
+        scope: ast.AST,
+    ) -> None:
+        """``partial(requests.patch, ...)``: the call is made later through a name, so its
+        status counts as checked when the function looks at a status anywhere."""
+        target = partial_target(node)
+        found = self._call_library(target) if target is not None else None
+        if target is None or found is None:
+            return
+        self._record_call(target, found, fname, params_none, index)
+        checked = _STATUS_HELPER.search(ast.unparse(scope)) is not None
+        last = self.file.calls[-1]
+        self.file.calls[-1] = last.model_copy(update={"status_checked": checked})
+
+    def _wrapper_calls(self, tree: ast.AST) -> None:
+        """Calls of a same-file wrapper that forwards **kwargs to requests/httpx, passing
+        ``timeout=None``: the wrapper's HTTP call then waits forever."""
+        if not self.forwarders:
+            return
+        for node in ast.walk(tree):
+            self.clock.tick()
+            if not isinstance(node, ast.Call) or not passes_timeout_none(node):
+                continue
+            name = _last_name(node.func)
+            if name is None or name not in self.forwarders:
+                continue
+            lib, method = self.forwarders[name]
+            first = node.args[0] if node.args else None
+            if method is None and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                method = first.value.upper()
+            self.file.calls.append(
+                HttpCall(
+                    library=lib,
+                    method=method,
+                    timeout="none",
+                    timeout_value=f"None, through {name}(**kwargs)",
+                    status_checked=True,  # the wrapper's own call is judged on its status
+                    in_function=name,
+                    source=_src(self.path, node, self.lines),
+                )
+            )
+
+    def _fall_throughs(self) -> None:
+        for name, fn in self.functions.items():
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            loop = fall_through_loop(fn)
+            if loop is not None:
+                self.file.fall_throughs.append(
+                    FallThrough(
+                        function=name,
+                        loop_test=ast.unparse(loop.test),
+                        source=_src(self.path, loop, self.lines),
+                    )
+                )
 
     def _helper_checks_status(self, name: str) -> bool:
         """Whether the same-file function ``name`` looks at a response's status (memoised)."""
@@ -420,6 +489,8 @@ class _PyAnalyzer:
                 args = [kw.value]
         if args:
             url = self._url_text(args[0])
+        if fname is not None and forwards_kwargs(call, self.functions.get(fname)):
+            self.forwarders[fname] = (lib, method)  # a caller's timeout=None reaches this call
         timeout_kw = next((k for k in call.keywords if k.arg == "timeout"), None)
         value_text = ast.unparse(timeout_kw.value) if timeout_kw is not None else None
         if timeout_kw is not None:

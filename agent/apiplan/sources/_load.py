@@ -225,4 +225,6 @@ def load_facts(
 
         facts.code = read_code(list(code), budget=budget).files
     facts.generator = f"apiplan {__version__}"
-    return dedupe_facts(facts)
+    from ._signals import derive_signals
+
+    return derive_signals(dedupe_facts(facts))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..schemas import Blueprint, Facts, Finding, RiskCheck
-from ..schemas._blueprint import register_phase_check
+from ..schemas._blueprint import RiskRule, SkippedRule
 from ._citations import check_citation_meaning
 from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
+from ._consumer_rules import credentials_in_paths, in_scope, server_problems, throttling_guidance
 from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
 from ._drift import check_plan_schema_drift
+from ._examples_rule import examples_against_schema, has_examples_to_check
 from ._known import Known
 from ._refs_rule import check_contract_refs
 from ._retries import check_plan_retries
@@ -18,15 +20,15 @@ from ._timeouts import check_plan_timeouts
 from ._undocumented import check_undocumented
 
 
-def _phase_problems(model: object, known: object) -> list[str]:
+def phase_problems(model: object, known: object) -> list[str]:
+    """The undocumented-name rule on one phase object, one line per offender: passed to the
+    phase models as ``apiplan_check`` in the validation context (the LLM re-ask)."""
     from ._undocumented import check_phase
 
     return [f"{f.location}: {f.message}" for f in check_phase(model, known)]  # type: ignore[arg-type]
 
 
-register_phase_check(_phase_problems)
-
-RULES = (
+RULES: tuple[RiskRule, ...] = (
     "undocumented-field",
     "missing-timeout",
     "secret-exposure",
@@ -34,7 +36,28 @@ RULES = (
     "silent-failure",
     "schema-drift",
     "unsupported-citation",
+    "server-config",
 )
+# What a blueprint check examines (servers are the documents' business, not the blueprint's).
+BLUEPRINT_RULES: tuple[RiskRule, ...] = RULES[:-1]
+CODE_RULES: tuple[RiskRule, ...] = (
+    "missing-timeout",
+    "secret-exposure",
+    "unbounded-retry",
+    "silent-failure",
+)
+# Why a rule had nothing to examine: named after the input that would give it something.
+_NEEDS: dict[RiskRule, str] = {
+    "undocumented-field": "needs --blueprint",
+    "missing-timeout": "needs --code or --blueprint",
+    "secret-exposure": "needs documents, --code or --blueprint",
+    "unbounded-retry": "needs --code, --blueprint or documented operations",
+    "silent-failure": "needs --code or --blueprint",
+    "schema-drift": "needs --blueprint or documented response schemas",
+    "unsupported-citation": "needs prose documents or --blueprint",
+    "server-config": "needs documents that list servers",
+}
+_PROSE_FORMATS = frozenset({"markdown", "mdx", "rst", "html", "asciidoc", "text"})
 
 
 _ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -55,20 +78,69 @@ def check_code(facts: Facts) -> list[Finding]:
     )
 
 
-def check_docs(facts: Facts) -> list[Finding]:
-    """Findings on the documents themselves (secrets in examples, keys in URLs)."""
-    return docs_secrets(facts) + docs_keys_in_urls(facts) + check_citation_meaning(facts)
+def check_docs(facts: Facts, *, operations: list[str] | None = None) -> list[Finding]:
+    """Findings on the documents, for a client of them: secrets in examples, credentials in
+    URLs, examples their schema rejects, throttling without guidance, server set-up. Rules about
+    operations look only at ``operations`` (METHOD /path keys) when given."""
+    ops = in_scope(facts, operations)
+    return (
+        docs_secrets(facts)
+        + docs_keys_in_urls(facts)
+        + credentials_in_paths(ops)
+        + examples_against_schema(facts, ops)
+        + throttling_guidance(facts, ops)
+        + server_problems(facts, ops)
+        + check_citation_meaning(facts)
+    )
 
 
-def check(facts: Facts, *, blueprint: Blueprint | None = None, docs: bool = True) -> RiskCheck:
-    """Every rule that applies: the blueprint (if given), the code, the documents."""
+def _docs_rules_examined(facts: Facts, operations: list[str] | None) -> set[RiskRule]:
+    """The rules the documents gave something to examine."""
+    ops = in_scope(facts, operations)
+    out: set[RiskRule] = {"secret-exposure"}
+    if ops:
+        out.add("unbounded-retry")
+    if has_examples_to_check(ops):
+        out.add("schema-drift")
+    if facts.servers or any(op.servers for op in ops):
+        out.add("server-config")
+    if any(d.format in _PROSE_FORMATS for d in facts.documents):
+        out.add("unsupported-citation")
+    return out
+
+
+def _report(ran: set[RiskRule], findings: list[Finding]) -> RiskCheck:
+    return RiskCheck(
+        rules_run=[r for r in RULES if r in ran],
+        rules_skipped=[SkippedRule(rule=r, reason=_NEEDS[r]) for r in RULES if r not in ran],
+        findings=_sorted(findings),
+    )
+
+
+def check(
+    facts: Facts,
+    *,
+    blueprint: Blueprint | None = None,
+    docs: bool = True,
+    operations: list[str] | None = None,
+) -> RiskCheck:
+    """Every rule that has something to examine: the blueprint (if given), the code, the
+    documents (their operation rules narrowed to ``operations`` when given, else to the
+    blueprint's selection). The others are reported as skipped, with what they need."""
     findings: list[Finding] = []
+    ran: set[RiskRule] = set()
     if blueprint is not None:
         findings += check_blueprint(blueprint, facts, include_code=False).findings
-    findings += check_code(facts)
-    if docs:
-        findings += check_docs(facts)
-    return RiskCheck(rules_run=list(RULES), findings=_sorted(findings))
+        if operations is None:  # the documents matter for the operations the plan uses
+            operations = [s.key for s in blueprint.scope.selection]
+        ran.update(BLUEPRINT_RULES)
+    if facts.code:
+        findings += check_code(facts)
+        ran.update(CODE_RULES)
+    if docs and facts.documents:
+        findings += check_docs(facts, operations=operations)
+        ran |= _docs_rules_examined(facts, operations)
+    return _report(ran, findings)
 
 
 def check_blueprint(
@@ -84,12 +156,16 @@ def check_blueprint(
     findings += check_plan_silent_failures(bp, known)
     findings += check_plan_schema_drift(bp, known)
     findings += check_contract_refs(bp, facts)
-    if include_code:
+    ran: set[RiskRule] = set(BLUEPRINT_RULES)
+    if include_code and facts.code:
         findings += check_code(facts)
-    return RiskCheck(rules_run=list(RULES), findings=_sorted(findings))
+        ran.update(CODE_RULES)
+    return _report(ran, findings)
 
 
 __all__ = [
+    "BLUEPRINT_RULES",
+    "CODE_RULES",
     "RULES",
     "Known",
     "check",

@@ -153,9 +153,27 @@ def code_unread(files: list[CodeFile]) -> list[Finding]:
     ]
 
 
+def code_fall_throughs(files: list[CodeFile]) -> list[Finding]:
+    """Retry loops that end their function on an unexpected status: the caller gets None."""
+    return [
+        finding(
+            "silent-failure",
+            "high",
+            f"`{ft.function}` returns None when its retry loop (`while {ft.loop_test}`) ends on "
+            "a status it does not handle: the caller gets no response and no error",
+            "after the loop, raise an error that names the last status (or return the last "
+            "response so that the caller checks it)",
+            _where(f, ft.source.line),
+            ft.source,
+        )
+        for f in files
+        for ft in f.fall_throughs
+    ]
+
+
 def code_silent_failures(files: list[CodeFile]) -> list[Finding]:
     """Swallowed exceptions, unchecked statuses, and files that could not be read at all."""
-    out: list[Finding] = code_unread(files)
+    out: list[Finding] = code_unread(files) + code_fall_throughs(files)
     for f in files:
         for h in f.handlers:
             if h.swallowed:

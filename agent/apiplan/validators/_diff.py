@@ -1,9 +1,36 @@
-"""Rule 6 (docs side): changes between two versions of a spec that break the selected operations."""
+"""Rule 6 (docs side): changes between two versions of a spec that break the selected operations.
+
+Compatibility depends on direction: what the client sends may widen (a new accepted type or
+value) but not narrow; what it reads may narrow but not widen (a strict client rejects a type or
+value it did not expect). Nullability is read from the facts, where OpenAPI 3.0 ``nullable`` and
+3.1 ``type: [X, "null"]`` are already one flag, so a 3.0 -> 3.1 rewrite is no change.
+"""
 
 from __future__ import annotations
 
-from ..schemas import Body, Facts, Finding, Operation, RiskCheck, SchemaField
+import re
+
+from ..schemas import Body, Facts, Finding, Operation, Parameter, RiskCheck, SchemaField, Source
+from ..schemas._blueprint import Severity
 from ._finding import finding
+
+_RULE = "schema-drift"
+# Links into named schemas are followed this deep: enough for envelopes around the payload.
+_MAX_DEPTH = 3
+# Values listed in one message; the rest are counted.
+_NAMED_VALUES = 5
+_PATH_PARAM = re.compile(r"\{[^}]*\}")
+
+
+class _Diff:
+    """Findings for one operation, each built the same way."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.out: list[Finding] = []
+
+    def add(self, severity: Severity, message: str, fix: str, source: Source | None) -> None:
+        self.out.append(finding(_RULE, severity, f"{self.key}: {message}", fix, self.key, source))
 
 
 def _flat(
@@ -20,13 +47,12 @@ def _flat(
             continue
         path = prefix + f.path
         out[path] = f
-        if depth < 3:
+        if depth < _MAX_DEPTH:
             for ref in f.refs:
                 if ref in seen or ref not in facts.schemas:
                     continue
                 inner = facts.schemas[ref].fields
-                sub = path + "."
-                out.update(_flat(facts, inner, sub, depth + 1, seen | {ref}))
+                out.update(_flat(facts, inner, path + ".", depth + 1, seen | {ref}))
     return out
 
 
@@ -37,6 +63,7 @@ def _body(facts: Facts, body: Body | None) -> dict[str, SchemaField]:
 
 
 def _required(fields: dict[str, SchemaField]) -> set[str]:
+    """Paths required all the way up: a required field inside an optional object is not."""
     out = set()
     for path, f in fields.items():
         if not f.required:
@@ -54,201 +81,286 @@ def _auth(op: Operation) -> set[str]:
     return {name for req in op.security or [] for name in req.schemes}
 
 
-def diff_operations(old: Facts, new: Facts, keys: list[str]) -> RiskCheck:
-    """Breaking changes of the operations ``keys`` from ``old`` to ``new``."""
-    out: list[Finding] = []
-    for key in keys:
-        a = old.operation(key)
-        if a is None:
-            continue
-        b = new.operation(key)
-        if b is None:
-            out.append(
-                finding(
-                    "schema-drift",
+def _types(text: str | None) -> set[str]:
+    return set(text.split("|")) if text else set()
+
+
+def _base(kind: str) -> str:
+    return kind.split("<", 1)[0]
+
+
+def _not_covered(these: set[str], by: set[str]) -> set[str]:
+    """Types in ``these`` that ``by`` does not allow. An array whose item type one side does
+    not state (3.1 ``type: [array, "null"]`` is read without it) matches any array."""
+    bare = {k for k in by if "<" not in k}
+    return {
+        k
+        for k in these - by
+        if not (_base(k) in bare or ("<" not in k and any(_base(b) == k for b in by)))
+    }
+
+
+def _values(values: set[str]) -> str:
+    shown = ", ".join(sorted(values)[:_NAMED_VALUES])
+    return shown + (f" (+{len(values) - _NAMED_VALUES})" if len(values) > _NAMED_VALUES else "")
+
+
+def _shape(path: str) -> str:
+    """The URL shape: path parameters renamed keep the same shape."""
+    return _PATH_PARAM.sub("{}", path)
+
+
+def _counterpart(new: Facts, op: Operation) -> Operation | None:
+    """The same operation in the new version: same key, or same method and URL shape."""
+    same = new.operation(op.key)
+    if same is not None:
+        return same
+    shape = _shape(op.path)
+    return next(
+        (b for b in new.operations if b.method == op.method and _shape(b.path) == shape), None
+    )
+
+
+def _moved_to(new: Facts, op: Operation) -> Operation | None:
+    """An operation with the same operationId at another path or method (a rename)."""
+    if not op.operation_id:
+        return None
+    return next((b for b in new.operations if b.operation_id == op.operation_id), None)
+
+
+def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | SchemaField) -> None:
+    """A value the client sends: it may widen, not narrow."""
+    lost = _not_covered(_types(a.type), _types(b.type))
+    if a.type and b.type and lost:
+        d.add(
+            "high",
+            f"{where} changed type {a.type} -> {b.type}",
+            "update the request model: the old type is rejected",
+            b.source,
+        )
+    gone = set(a.enum) - set(b.enum) if b.enum else set()
+    if gone:
+        d.add(
+            "high",
+            f"{where} no longer accepts {_values(gone)}",
+            "stop sending these values; map them to an accepted one",
+            b.source,
+        )
+    if isinstance(a, SchemaField) and isinstance(b, SchemaField) and a.nullable and not b.nullable:
+        d.add("high", f"{where} no longer accepts null", "send a value or omit it", b.source)
+
+
+def _read(d: _Diff, where: str, a: SchemaField, b: SchemaField) -> None:
+    """A value the client reads: it may narrow, not widen."""
+    new_types = _not_covered(_types(b.type), _types(a.type))
+    if a.type and b.type and new_types:
+        kept = _types(b.type) - new_types
+        d.add(
+            "medium" if kept else "high",
+            f"{where} changed type {a.type} -> {b.type}",
+            "update the response model; a strict validator rejects the new type",
+            b.source,
+        )
+    added = set(b.enum) - set(a.enum) if a.enum else set()
+    if added:
+        d.add(
+            "medium",
+            f"{where} has new values {_values(added)}",
+            "handle unknown values without crashing (no exhaustive switch)",
+            b.source,
+        )
+    if b.nullable and not a.nullable:
+        d.add(
+            "medium",
+            f"{where} may now be null",
+            "make it optional in the response model and handle null",
+            b.source,
+        )
+
+
+def _params_by_key(op: Operation) -> dict[tuple[str, str], Parameter]:
+    """Parameters by (name, location); path parameters by position, so that a rename with the
+    same URL shape is not a removal."""
+    slots = _PATH_PARAM.findall(op.path)
+    out: dict[tuple[str, str], Parameter] = {}
+    for p in op.parameters:
+        slot = "{" + p.name + "}"
+        if p.location == "path" and slot in slots:
+            out[(f"#{slots.index(slot)}", "path")] = p
+        else:
+            out[(p.name, p.location)] = p
+    return out
+
+
+def _parameters(d: _Diff, a: Operation, b: Operation) -> None:
+    pa, pb = _params_by_key(a), _params_by_key(b)
+    for k, p in pb.items():
+        if p.required and (k not in pa or not pa[k].required):
+            d.add(
+                "high",
+                f"new required {p.location} parameter `{p.name}`",
+                "send it, or the call will be rejected",
+                p.source,
+            )
+    for k, p in pa.items():
+        if k not in pb:
+            d.add(
+                "medium",
+                f"{p.location} parameter `{p.name}` was removed",
+                "stop sending it",
+                p.source,
+            )
+        else:
+            _sent(d, f"parameter `{p.name}`", p, pb[k])
+
+
+def _request_body(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> None:
+    ra, rb = _body(old, a.request_body), _body(new, b.request_body)
+    for path in sorted(_required(rb) - _required(ra)):
+        d.add(
+            "high",
+            f"new required request field `{path}`",
+            "send it, or the call will be rejected",
+            rb[path].source,
+        )
+    for path in sorted(set(ra) - set(rb)):
+        if "." not in path:
+            d.add(
+                "medium", f"request field `{path}` was removed", "stop sending it", ra[path].source
+            )
+    for path in sorted(set(ra) & set(rb)):
+        _sent(d, f"request field `{path}`", ra[path], rb[path])
+
+
+def _responses(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> None:
+    sa = {r.status: r for r in a.responses}
+    sb = {r.status: r for r in b.responses}
+    for status, r in sb.items():
+        if status not in sa and not status.startswith("2"):
+            d.add(
+                "medium",
+                f"new error status {status}",
+                "add it to the error map with an action",
+                r.source,
+            )
+    for status, r in sa.items():
+        if status not in sb:
+            if status.startswith("2"):
+                d.add(
                     "high",
-                    f"{key} was removed",
+                    f"success status {status} was removed",
+                    "check what the call now returns",
+                    r.source,
+                )
+            else:
+                d.add(
+                    "low",
+                    f"error status {status} is no longer documented",
+                    "keep handling it (servers still send it); do not rely on it for control flow",
+                    r.source,
+                )
+            continue
+        if not status.startswith("2"):
+            continue
+        fa, fb = _body(old, r.body), _body(new, sb[status].body)
+        for path in sorted(set(fa) - set(fb)):
+            if "." not in path or path.rsplit(".", 1)[0] in fb:
+                d.add(
+                    "high",
+                    f"response field `{path}` ({status}) was removed",
+                    "stop reading it, or fail loudly when it is missing",
+                    fa[path].source,
+                )
+        for path in sorted(set(fa) & set(fb)):
+            _read(d, f"response field `{path}`", fa[path], fb[path])
+
+
+def _security(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> None:
+    if _auth(a) != _auth(b) or (
+        a.security_origin != b.security_origin
+        and "explicit-none" in (a.security_origin, b.security_origin)
+    ):
+        before, after = ", ".join(sorted(_auth(a))) or "none", ", ".join(sorted(_auth(b))) or "none"
+        d.add(
+            "high",
+            f"authentication changed ({before} -> {after})",
+            "update the credential handling",
+            b.security_source or b.source,
+        )
+    schemes_a = {s.name: s for s in old.security_schemes}
+    schemes_b = {s.name: s for s in new.security_schemes}
+    for name in sorted(_auth(a) & _auth(b)):
+        x, y = schemes_a.get(name), schemes_b.get(name)
+        if (
+            x
+            and y
+            and (x.type, x.scheme, x.location, x.param_name)
+            != (
+                y.type,
+                y.scheme,
+                y.location,
+                y.param_name,
+            )
+        ):
+            d.add(
+                "high",
+                f"security scheme {name} changed how the credential is sent",
+                "update the credential handling",
+                y.source,
+            )
+
+
+def _servers(old: Facts, new: Facts) -> list[Finding]:
+    before, after = {s.url for s in old.servers}, {s.url for s in new.servers}
+    if not before or before & after:
+        return []
+    first = new.servers[0] if new.servers else None
+    return [
+        finding(
+            _RULE,
+            "high" if first else "medium",
+            f"the base URL changed ({', '.join(sorted(before))} -> "
+            f"{', '.join(sorted(after)) or 'none documented'})",
+            "update the configured base URL before upgrading; keep it a setting",
+            "servers",
+            first.source if first else None,
+        )
+    ]
+
+
+def _operation(old: Facts, new: Facts, a: Operation) -> list[Finding]:
+    d = _Diff(a.key)
+    b = _counterpart(new, a)
+    if b is None:
+        moved = _moved_to(new, a)
+        if moved is not None:
+            d.add("high", f"moved to {moved.key}", f"call {moved.key} instead", moved.source)
+        else:
+            d.out.append(
+                finding(
+                    _RULE,
+                    "high",
+                    f"{a.key} was removed",
                     "find its replacement before upgrading",
-                    key,
+                    a.key,
                     a.source,
                 )
             )
-            continue
-        # Request side: parameters.
-        a_params = {(p.name, p.location): p for p in a.parameters}
-        b_params = {(p.name, p.location): p for p in b.parameters}
-        for k, p in b_params.items():
-            if p.required and (k not in a_params or not a_params[k].required):
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "high",
-                        f"{key}: new required {p.location} parameter `{p.name}`",
-                        "send it, or the call will be rejected",
-                        key,
-                        p.source,
-                    )
-                )
-        for k, p in a_params.items():
-            if k not in b_params:
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "medium",
-                        f"{key}: {p.location} parameter `{p.name}` was removed",
-                        "stop sending it",
-                        key,
-                        p.source,
-                    )
-                )
-            elif p.type and b_params[k].type and p.type != b_params[k].type:
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "high",
-                        f"{key}: parameter `{p.name}` changed type {p.type} -> {b_params[k].type}",
-                        "update the request model",
-                        key,
-                        b_params[k].source,
-                    )
-                )
-        # Request body.
-        ra, rb = _body(old, a.request_body), _body(new, b.request_body)
-        for path in sorted(_required(rb) - _required(ra)):
-            out.append(
-                finding(
-                    "schema-drift",
-                    "high",
-                    f"{key}: new required request field `{path}`",
-                    "send it, or the call will be rejected",
-                    key,
-                    rb[path].source,
-                )
-            )
-        for path in sorted(set(ra) - set(rb)):
-            if "." not in path:
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "medium",
-                        f"{key}: request field `{path}` was removed",
-                        "stop sending it",
-                        key,
-                        ra[path].source,
-                    )
-                )
-        for path in sorted(set(ra) & set(rb)):
-            if ra[path].type and rb[path].type and ra[path].type != rb[path].type:
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "high",
-                        f"{key}: request field `{path}` changed type {ra[path].type} -> {rb[path].type}",
-                        "update the request model",
-                        key,
-                        rb[path].source,
-                    )
-                )
-        # Responses.
-        a_status = {r.status: r for r in a.responses}
-        b_status = {r.status: r for r in b.responses}
-        for status, r in b_status.items():
-            if status not in a_status and not status.startswith("2"):
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "medium",
-                        f"{key}: new error status {status}",
-                        "add it to the error map with an action",
-                        key,
-                        r.source,
-                    )
-                )
-        for status, r in a_status.items():
-            if status.startswith("2") and status not in b_status:
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "high",
-                        f"{key}: success status {status} was removed",
-                        "check what the call now returns",
-                        key,
-                        r.source,
-                    )
-                )
-            elif status.startswith("2"):
-                fa, fb = _body(old, r.body), _body(new, b_status[status].body)
-                for path in sorted(set(fa) - set(fb)):
-                    if "." not in path or path.rsplit(".", 1)[0] in fb:
-                        out.append(
-                            finding(
-                                "schema-drift",
-                                "high",
-                                f"{key}: response field `{path}` ({status}) was removed",
-                                "stop reading it, or fail loudly when it is missing",
-                                key,
-                                fa[path].source,
-                            )
-                        )
-                for path in sorted(set(fa) & set(fb)):
-                    if fa[path].type and fb[path].type and fa[path].type != fb[path].type:
-                        out.append(
-                            finding(
-                                "schema-drift",
-                                "high",
-                                f"{key}: response field `{path}` changed type {fa[path].type} -> {fb[path].type}",
-                                "update the response model",
-                                key,
-                                fb[path].source,
-                            )
-                        )
-                    added = set(fb[path].enum) - set(fa[path].enum)
-                    if fa[path].enum and added:
-                        out.append(
-                            finding(
-                                "schema-drift",
-                                "low",
-                                f"{key}: response field `{path}` has new values {', '.join(sorted(added)[:5])}",
-                                "handle unknown enum values without crashing",
-                                key,
-                                fb[path].source,
-                            )
-                        )
-        # Auth.
-        if _auth(a) != _auth(b) or (
-            a.security_origin != b.security_origin
-            and "explicit-none" in (a.security_origin, b.security_origin)
-        ):
-            out.append(
-                finding(
-                    "schema-drift",
-                    "high",
-                    f"{key}: authentication changed ({', '.join(sorted(_auth(a))) or 'none'} -> {', '.join(sorted(_auth(b))) or 'none'})",
-                    "update the credential handling",
-                    key,
-                    b.security_source or b.source,
-                )
-            )
-        schemes_a = {s.name: s for s in old.security_schemes}
-        schemes_b = {s.name: s for s in new.security_schemes}
-        for name in _auth(a) & _auth(b):
-            sa, sb = schemes_a.get(name), schemes_b.get(name)
-            if (
-                sa
-                and sb
-                and (sa.type, sa.scheme, sa.location, sa.param_name)
-                != (sb.type, sb.scheme, sb.location, sb.param_name)
-            ):
-                out.append(
-                    finding(
-                        "schema-drift",
-                        "high",
-                        f"{key}: security scheme {name} changed how the credential is sent",
-                        "update the credential handling",
-                        key,
-                        sb.source,
-                    )
-                )
+        return d.out
+    _parameters(d, a, b)
+    _request_body(d, old, new, a, b)
+    _responses(d, old, new, a, b)
+    _security(d, old, new, a, b)
+    return d.out
+
+
+def diff_operations(old: Facts, new: Facts, keys: list[str]) -> RiskCheck:
+    """Breaking changes of the operations ``keys`` from ``old`` to ``new``."""
+    out: list[Finding] = _servers(old, new)
+    for key in keys:
+        a = old.operation(key)
+        if a is not None:
+            out += _operation(old, new, a)
     order = {"high": 0, "medium": 1, "low": 2}
     out.sort(key=lambda f: (order[f.severity], f.location, f.message))
-    return RiskCheck(rules_run=["schema-drift"], findings=out)
+    return RiskCheck(rules_run=[_RULE], findings=out)

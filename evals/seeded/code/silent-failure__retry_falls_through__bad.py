@@ -1,0 +1,16 @@
+# Seeded defect (our own code, invented): the retry loop ends on a 500 and the function
+# returns None.
+import time
+
+import requests
+
+
+def send(url: str) -> requests.Response:
+    response = requests.post(url, timeout=5)
+    attempts = 0
+    while response.status_code == 429 and attempts < 3:
+        attempts += 1
+        time.sleep(min(float(response.headers.get("Retry-After", "1")), 30))
+        response = requests.post(url, timeout=5)
+        if response.status_code == 200:
+            return response
