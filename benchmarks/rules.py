@@ -62,6 +62,31 @@ def _key_in_logging_example(bp: Blueprint) -> None:
     ].text += " Example: Authorization: Bearer sk_live_9aZ8bY7cX6dW5eV4fU3gT2hS"
 
 
+def _hedged_safe_row(bp: Blueprint) -> None:
+    p = bp.plan.retry_policies[0]
+    p.idempotent = True
+    row = next(r for r in bp.deliverable.error_map if r.operation == p.operation)
+    row.action = "Retry only if the operation is safe to repeat; otherwise raise ServerError."
+
+
+def _timeout_retried_and_not_resent(bp: Blueprint) -> None:
+    p = bp.plan.retry_policies[0]
+    p.retry_on.append("read timeout or connection reset (the docs say retry network errors)")
+    t = next(t for t in bp.deliverable.test_matrix if t.operation == p.operation)
+    t.name = t.name.rsplit("_", 1)[0] + "_read_timeout"
+    t.expect = "Read timeout after 15 s; NOT resent (non-idempotent); raises OutcomeUnknownError."
+
+
+def _test_for_absent_required_field(bp: Blueprint) -> None:
+    ep = bp.scope.endpoints[0]
+    ep.response = [f.model_copy(update={"required": False}) for f in ep.response]
+    ep.omitted_fields = 0
+    t = next(t for t in bp.deliverable.test_matrix if t.operation == ep.operation)
+    bp.deliverable.test_matrix.append(
+        t.model_copy(update={"name": t.name.rsplit("_", 1)[0] + "_missing_required_field"})
+    )
+
+
 BLUEPRINT_SEEDS: dict[str, tuple[str, Callable[[Blueprint], None]]] = {
     "invented field": ("undocumented-field", _invented_field),
     "invented field in prose": ("undocumented-field", _invented_in_prose),
@@ -71,6 +96,9 @@ BLUEPRINT_SEEDS: dict[str, tuple[str, Callable[[Blueprint], None]]] = {
     "documented error without action": ("silent-failure", _action_dropped),
     "no response validation": ("schema-drift", _no_response_validation),
     "key pasted into a logging example": ("secret-exposure", _key_in_logging_example),
+    "safe operation with a hedged 5xx row": ("plan-consistency", _hedged_safe_row),
+    "read timeout retried and not resent": ("plan-consistency", _timeout_retried_and_not_resent),
+    "test of a field the contract lacks": ("plan-consistency", _test_for_absent_required_field),
 }
 
 
@@ -83,6 +111,7 @@ def main() -> None:
         "silent-failure",
         "schema-drift",
         "server-config",
+        "plan-consistency",
     ]
     tp = dict.fromkeys(rules, 0)
     fp = dict.fromkeys(rules, 0)

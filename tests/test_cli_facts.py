@@ -115,3 +115,37 @@ def test_help_lists_commands_and_version() -> None:
     result = run("--help")
     assert result.returncode == 0 and "facts" in result.stdout
     assert run("--version").stdout.startswith("apiplan ")
+
+
+def test_every_json_document_names_its_kind_and_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Scripts can tell what they read: kind and version come first, whatever the content."""
+    import json
+    import subprocess
+    import sys
+
+    import apiplan
+
+    example = "examples/parcelbox-openapi.yaml"
+    runs = {
+        "apiplan.facts": ["facts", example],
+        "apiplan.blueprint": ["plan", example, "--goal", "track a parcel", "-f", "json"],
+        "apiplan.risk-check": ["check", example, "-f", "json"],
+    }
+    for kind, args in runs.items():
+        r = subprocess.run(
+            [sys.executable, "-m", "apiplan", *args], capture_output=True, text=True, timeout=120
+        )
+        doc = json.loads(r.stdout)
+        assert list(doc)[:2] == ["kind", "version"] and doc["kind"] == kind, (kind, r.stderr)
+        assert doc["version"] == 1
+    # A document written before kind existed still reads.
+    bp = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "apiplan", *runs["apiplan.blueprint"]],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    )
+    del bp["kind"], bp["version"]
+    assert apiplan.Blueprint.model_validate(bp).kind == "apiplan.blueprint"

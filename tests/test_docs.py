@@ -23,7 +23,17 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_commands_are_the_expected_ones() -> None:
-    assert COMMANDS == ["chat", "check", "diff", "eval", "facts", "mcp", "plan", "schema"]
+    assert COMMANDS == [
+        "chat",
+        "check",
+        "diff",
+        "eval",
+        "facts",
+        "mcp",
+        "plan",
+        "scaffold",
+        "schema",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

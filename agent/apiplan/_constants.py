@@ -100,3 +100,7 @@ LLM_MAX_OUTPUT_TOKENS = 4_096
 
 TRACE_FLUSH_SECONDS = 5.0
 """Longest wait for the tracing backend at the end of a run."""
+
+OUTPUT_FORMAT_VERSION = 1
+"""Version of the JSON that facts, blueprints and check reports are written in: every such
+document names its kind and this version first, so that scripts can tell what they read."""

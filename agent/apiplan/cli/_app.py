@@ -232,6 +232,11 @@ class PlanFormat(str, Enum):
     json = "json"
 
 
+class PlanDetail(str, Enum):
+    brief = "brief"
+    full = "full"
+
+
 @app.command(
     cls=Command,
     epilog=_example(
@@ -336,6 +341,14 @@ def plan(
         PlanFormat,
         typer.Option("--format", "-f", help="Output format.", metavar=_choices(PlanFormat)),
     ] = PlanFormat.md,
+    detail: Annotated[
+        PlanDetail,
+        typer.Option(
+            "--detail",
+            help="Markdown detail: brief (summary, house rules once) or full (every claim).",
+            metavar=_choices(PlanDetail),
+        ),
+    ] = PlanDetail.brief,
     output: OutOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
@@ -362,7 +375,11 @@ def plan(
         api_key_env=api_key_env,
         on_progress=_progress(quiet, verbose),
     )
-    text = to_json(bp) if format is PlanFormat.json else blueprint_to_markdown(bp)
+    text = (
+        to_json(bp)
+        if format is PlanFormat.json
+        else blueprint_to_markdown(bp, "full" if detail is PlanDetail.full else "brief")
+    )
     _emit(text, output, force, quiet=quiet)
     highs = [f for f in bp.risk.findings if f.severity == "high"]
     if highs:
@@ -371,6 +388,92 @@ def plan(
             err=True,
         )
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(
+    cls=Command,
+    epilog=_example(
+        'apiplan scaffold examples/parcelbox-openapi.yaml --goal "create a shipment label" -o client/'
+    ),
+)
+def scaffold(
+    out_dir: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="New or empty folder to write into.", metavar="DIR"),
+    ],
+    docs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=DOCS_HELP + " Left out with --blueprint.", show_default=False, metavar="DOCS..."
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option("--goal", "-g", help="What the integration must do.", metavar="TEXT"),
+    ] = None,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context", "-c", help="Constraints, as for plan. Repeatable.", metavar="TEXT"
+        ),
+    ] = None,
+    operation: Annotated[
+        list[str] | None,
+        typer.Option("--operation", help="Pin an operation (repeatable).", metavar="METHOD:PATH"),
+    ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option("--deadline", help="Seconds one call may take.", metavar="SECONDS"),
+    ] = None,
+    code: Annotated[
+        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
+    ] = None,
+    blueprint: Annotated[
+        Path | None,
+        typer.Option(
+            "--blueprint", help="Scaffold a saved blueprint JSON instead.", metavar="FILE"
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace apiplan's own files even if edited.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a client module, its tests and a README for the blueprint's selected workflow."""
+    from ..exceptions import UsageError
+    from ..scaffold import write_scaffold
+
+    if blueprint is not None:
+        from pydantic import ValidationError
+
+        from .._constants import MAX_DOCUMENT_BYTES
+        from ..schemas import Blueprint
+        from ..sources._document import read_regular
+
+        raw = read_regular(blueprint, str(blueprint), max_bytes=MAX_DOCUMENT_BYTES)
+        try:
+            bp = Blueprint.model_validate_json(raw)
+        except ValidationError as exc:
+            raise UsageError(
+                f"{blueprint}: not a blueprint ({exc.error_count()} schema errors)"
+            ) from None
+    elif not docs or not goal:
+        raise UsageError("give DOCS... and --goal, or --blueprint FILE")
+    else:
+        from .._api import plan as build
+
+        bp = build(
+            docs,
+            goal=goal,
+            context=context or [],
+            operations=operation or [],
+            deadline=deadline,
+            code=code or [],
+        )
+    written = write_scaffold(bp, out_dir, force=force)
+    if not quiet:
+        for path in written:
+            typer.echo(f"wrote {path}", err=True)
 
 
 @app.command(cls=Command, epilog=_example("apiplan schema --check"))

@@ -21,6 +21,7 @@ from ._common import (
     body_fields,
     claim,
     classify,
+    effectively_required,
     error_responses,
     grounding,
     method_name,
@@ -79,6 +80,20 @@ def _ok_flag(inp: PlanInput, op: Operation) -> tuple[SchemaField, SchemaField | 
     return found
 
 
+def _safe_action(cls: str, retry: bool) -> str:
+    """The server-error action of an operation known to be safe to repeat: the decision, not
+    'retry only if safe' (the plan-consistency rule fails a safe operation worded that way)."""
+    if cls == "unspecified":
+        return (
+            "Parse the documented error body; a 4xx is a client error (no retry), a 5xx a server "
+            "error retried within the policy (the call is safe to repeat); raise ApiError with "
+            "status and error code."
+        )
+    if retry:
+        return "Retry with backoff within the policy (the call is safe to repeat); then raise ServerError."
+    return "Do not retry this status: raise ServerError with status and body."
+
+
 def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow]:
     rows: list[ErrorRow] = []
     for op in inp.operations:
@@ -95,6 +110,8 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
                 cls == "server" and safe and r.status in ("500", "5XX")
             )
             action = _ACTIONS.get(cls, _ACTIONS["unspecified"])
+            if safe and cls in ("server", "unspecified"):
+                action = _safe_action(cls, retry)
             if cls == "server" and not safe:
                 action = "Do not resend automatically (the request may have been acted on): raise ServerError, then reconcile by reading the resource before any resend."
             if transient and not safe and r.status != "429":
@@ -307,9 +324,12 @@ def test_matrix(
                 None,
             ),
         ]
+        nothing_required = not _required_response_fields(inp, op)
         for name, scenario, expect, src in extra:
             if name.endswith("_read_timeout") and p.idempotent:
                 continue  # the error map's timeout row already tests it
+            if name.endswith("_missing_required_field") and nothing_required:
+                continue  # the docs mark no response field required: nothing to check
             if "429" in scenario or "Retry-After" in scenario:
                 # Throttling is tested even where undocumented, but then says so.
                 ground = grounding(
@@ -330,6 +350,12 @@ def test_matrix(
                 )
             )
     return tests
+
+
+def _required_response_fields(inp: PlanInput, op: Operation) -> list[str]:
+    """Paths of the fields the docs mark required in the first documented 2xx body."""
+    ok = success_responses(op)
+    return [f.path for f in effectively_required(body_fields(inp.facts, ok[0]))] if ok else []
 
 
 _SCENARIOS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -10,7 +11,7 @@ from ..schemas import Blueprint, Claim, FieldSpec, Source, TestCase, Workflow
 from ._md import GENERATED_MARK, cell, code, finish, one_line_model, plain, table
 
 
-class _Cite:
+class Cite:
     """Short citations: a document's base name when that is unambiguous."""
 
     def __init__(self, documents: list[str]) -> None:
@@ -35,10 +36,24 @@ class _Cite:
         return f"*assumption: {c.assumption}*"
 
 
-def blueprint_to_markdown(bp: Blueprint) -> str:
+Detail = Literal["brief", "full"]
+"""brief: a one-screen summary, house rules once, then what is specific to this API (default);
+full: every section and every claim, as the JSON holds them."""
+
+
+def blueprint_to_markdown(bp: Blueprint, detail: Detail = "brief") -> str:
     # User and document text as text: each item one line (no injected headings), escaped.
     bp = one_line_model(bp)
-    cite = _Cite(bp.documents)
+    cite = Cite(bp.documents)
+    if detail == "brief":
+        from ._brief_md import brief_markdown  # it builds on this module's helpers
+
+        return brief_markdown(bp, cite)
+    return _full_markdown(bp, cite)
+
+
+def header_lines(bp: Blueprint, brief: bool = False) -> list[str]:
+    """Title, goal, documents, producer and risk status."""
     out: list[str] = [GENERATED_MARK, f"# Integration blueprint: {plain(bp.api)}", ""]
     out.append(f"**Goal:** {plain(bp.scope.goal)}")
     out.append("")
@@ -51,11 +66,19 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
     models = ", ".join(sorted({r.model for r in bp.runs})) or "offline"
     out.append(
         f"Documents: {', '.join(code(d) for d in bp.documents)} · produced by: {models} · risk check: **{status}**"
+        + (" · every line cites the documents or is marked *assumption*." if brief else "")
     )
+    if brief:
+        return out
     out.append("")
     out.append(
         "Every line cites where the documents say it (`document#pointer:line`) or is marked *assumption* with its reason."
     )
+    return out
+
+
+def _full_markdown(bp: Blueprint, cite: Cite) -> str:
+    out = header_lines(bp)
     out += ["", "## Selected operations", ""]
     out += table(
         ["operation", "score", "why"],
@@ -66,7 +89,7 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
     )
     wf = bp.scope.workflow
     if wf is not None and (len(wf.steps) > 1 or wf.excluded or wf.runner_ups or wf.uncertain):
-        out += _workflow_lines(wf, cite)
+        out += workflow_lines(wf, cite)
     if bp.scope.stated_context:
         out += [
             "",
@@ -145,7 +168,7 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
             out += table(
                 ["name", "in", "type", "required", "source"],
                 [
-                    (code(f.name), f.location, f.type, _required(f), cite.claim(f))
+                    (code(f.name), f.location, f.type, required_cell(f), cite.claim(f))
                     for f in ep.request
                 ],
             )
@@ -226,6 +249,13 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
     else:
         out.append("None: the documents answer what this plan needs.")
 
+    out += risk_lines(bp, cite)
+    return finish(out)
+
+
+def risk_lines(bp: Blueprint, cite: Cite, compact: bool = False) -> list[str]:
+    """Document warnings, if any, and the risk check."""
+    out: list[str] = []
     if bp.warnings:
         out += ["", "## Document warnings", ""]
         out.append(
@@ -240,6 +270,8 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
         ]
 
     out += ["", "## Risk check", ""]
+    if compact and not bp.risk.findings:
+        return [*out, f"No findings from {', '.join(bp.risk.rules_run)}."]
     out.append(f"Rules run: {', '.join(bp.risk.rules_run)}.")
     if bp.risk.findings:
         out += [""]
@@ -253,7 +285,7 @@ def blueprint_to_markdown(bp: Blueprint) -> str:
             "No findings: every named item traces to the documents or an assumption, every call has "
             "three bounds, no failure is silent, no secret appears."
         )
-    return finish(out)
+    return out
 
 
 _BASIS = {
@@ -264,14 +296,14 @@ _BASIS = {
 }
 
 
-def _required(f: FieldSpec) -> str:
+def required_cell(f: FieldSpec) -> str:
     """'yes', or 'with its parent' for a member required only when its optional parent is sent."""
     if f.required:
         return "yes"
     return "with its parent" if "(required when " in f.text else ""
 
 
-def _workflow_lines(wf: Workflow, cite: _Cite) -> list[str]:
+def workflow_lines(wf: Workflow, cite: Cite) -> list[str]:
     """The workflow as numbered steps: which output feeds which input, with the evidence."""
     out = ["", "## Workflow", ""]
     if wf.uncertain and wf.note:

@@ -17,6 +17,7 @@ _RULE_HELP = {
     "silent-failure": "Every failure must be handled visibly: no swallowed exceptions or unchecked statuses.",
     "schema-drift": "Responses must be validated; unknown and missing fields must be logged, counted or raised.",
     "unsupported-citation": "A cited line must support its claim, not negate it (no longer, optional, removed).",
+    "plan-consistency": "The retry policy, the error map and the tests must state one policy and test only documented fields.",
     "server-config": "The client's base URL must be https, fully specified and chosen explicitly per environment.",
 }
 _LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -64,7 +65,7 @@ def _line(f: Finding) -> str:
 
 
 def findings_to_json(risk: RiskCheck) -> str:
-    return strip_controls(risk.model_dump_json(indent=2)) + "\n"
+    return strip_controls(risk.model_dump_json(indent=2)) + "\n"  # kind and version included
 
 
 def _location(f: Finding) -> tuple[str, int]:

@@ -98,3 +98,14 @@ def _mask_keyed(item: Any) -> Any:
         # A server variable given as data: the only keyed model with values.
         return {k: _mask_named(v) if k in ("default", "enum") else v for k, v in item.items()}
     return item
+
+
+def name_document(kind: str, data: Any) -> Any:
+    """Validation input of a top-level JSON document with its ``kind`` and ``version`` filled in
+    when absent (built in code, or read from a file written before they existed). They are
+    required fields rather than defaults so that JSON output always names what it is."""
+    if isinstance(data, dict) and ("kind" not in data or "version" not in data):
+        from .._constants import OUTPUT_FORMAT_VERSION
+
+        return {"kind": kind, "version": OUTPUT_FORMAT_VERSION, **data}
+    return data

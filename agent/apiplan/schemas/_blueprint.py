@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from ._base import StrictModel
+from ._base import StrictModel, name_document
 from ._facts import FactWarning, Source
 
 ErrorClass = Literal[
@@ -39,6 +39,7 @@ RiskRule = Literal[
     "schema-drift",
     "unsupported-citation",
     "server-config",
+    "plan-consistency",
 ]
 
 
@@ -454,6 +455,14 @@ class SkippedRule(StrictModel):
 class RiskCheck(StrictModel):
     """Phase 3: findings of every rule."""
 
+    kind: Literal["apiplan.risk-check"] = Field(description="What this JSON document is.")
+    version: int = Field(description="Version of this JSON format.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        return name_document("apiplan.risk-check", data)
+
     rules_run: list[RiskRule] = Field(
         description="Rules that had something to examine (documents, code or a blueprint)."
     )
@@ -484,7 +493,17 @@ class PhaseRun(StrictModel):
 class Blueprint(StrictModel):
     """The integration blueprint: plan, contract, error map, tests, security, risks."""
 
+    kind: Literal["apiplan.blueprint"] = Field(
+        description="What this JSON document is (written first)."
+    )
+    version: int = Field(description="Version of this JSON format (written second).")
     generator: str = Field(default="", description="Tool and version that wrote it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        return name_document("apiplan.blueprint", data)
+
     api: str = Field(description="API title(s) from the documents.")
     documents: list[str] = Field(description="Documents the blueprint is built from.")
     scope: Scope = Field(description="Phase 0.")

@@ -6,11 +6,11 @@ blueprint can be checked by resolving its ``Source`` in the original document.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from ._base import FactModel
+from ._base import FactModel, name_document
 from ._code import CodeFile, SecretEvidence
 from ._source import Source
 
@@ -387,7 +387,17 @@ class FactWarning(FactModel):
 class Facts(FactModel):
     """Everything apiplan knows about an API, each item traceable to its documents."""
 
+    kind: Literal["apiplan.facts"] = Field(
+        description="What this JSON document is (written first)."
+    )
+    version: int = Field(description="Version of this JSON format (written second).")
     generator: str = Field(default="", description="Tool and version that wrote these facts.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any) -> Any:
+        return name_document("apiplan.facts", data)
+
     documents: list[DocumentInfo] = Field(default_factory=list, description="Input documents.")
     servers: list[Server] = Field(default_factory=list, description="Base URLs.")
     security_schemes: list[SecurityScheme] = Field(

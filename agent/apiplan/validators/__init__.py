@@ -6,6 +6,7 @@ from ..schemas import Blueprint, Facts, Finding, RiskCheck
 from ..schemas._blueprint import RiskRule, SkippedRule
 from ._citations import check_citation_meaning
 from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
+from ._consistency import check_plan_consistency
 from ._consumer_rules import credentials_in_paths, in_scope, server_problems, throttling_guidance
 from ._diff import diff_operations
 from ._docs_rules import docs_keys_in_urls, docs_secrets
@@ -36,10 +37,11 @@ RULES: tuple[RiskRule, ...] = (
     "silent-failure",
     "schema-drift",
     "unsupported-citation",
+    "plan-consistency",
     "server-config",
 )
 # What a blueprint check examines (servers are the documents' business, not the blueprint's).
-BLUEPRINT_RULES: tuple[RiskRule, ...] = RULES[:-1]
+BLUEPRINT_RULES: tuple[RiskRule, ...] = tuple(r for r in RULES if r != "server-config")
 CODE_RULES: tuple[RiskRule, ...] = (
     "missing-timeout",
     "secret-exposure",
@@ -56,6 +58,7 @@ _NEEDS: dict[RiskRule, str] = {
     "schema-drift": "needs --blueprint or documented response schemas",
     "unsupported-citation": "needs prose documents or --blueprint",
     "server-config": "needs documents that list servers",
+    "plan-consistency": "needs --blueprint",
 }
 _PROSE_FORMATS = frozenset({"markdown", "mdx", "rst", "html", "asciidoc", "text"})
 
@@ -156,6 +159,7 @@ def check_blueprint(
     findings += check_plan_silent_failures(bp, known)
     findings += check_plan_schema_drift(bp, known)
     findings += check_contract_refs(bp, facts)
+    findings += check_plan_consistency(bp, known)
     ran: set[RiskRule] = set(BLUEPRINT_RULES)
     if include_code and facts.code:
         findings += check_code(facts)
