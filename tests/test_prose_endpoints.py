@@ -519,3 +519,23 @@ def test_every_page_with_endpoints_yields_a_plan(page: str) -> None:
     first = facts.operations[0]
     bp = apiplan.plan(facts, goal=first.summary or first.key, operations=[first.key])
     assert [e.operation for e in bp.scope.endpoints] == [first.key]
+
+
+def test_a_sections_own_request_sample_is_its_endpoint(tmp_path: Path) -> None:
+    """A query-string sample under a heading that defines nothing else is that section's
+    endpoint, not an example of a neighbour whose template it happens to fit."""
+    md = """# Acme feeds
+
+## Get entry
+
+Request:
+
+    GET /v1/entries/{entryID}
+
+## Get entry IDs
+
+Request:
+
+    GET /v1/entries/ids?status=unread
+"""
+    assert keys(tmp_path, "ids.md", md) == ["GET /v1/entries/{entryID}", "GET /v1/entries/ids"]

@@ -266,9 +266,17 @@ class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
                 if hit.how == "directive" or (
                     lone and (self.current is None or not self.current.status)
                 ):
-                    self._start_op_here(
-                        hit.method, hit.target, line, raw.strip(), kind=_hit_kind(hit)
-                    )
+                    kind = _hit_kind(hit)
+                    if (
+                        kind == "example"
+                        and hit.how == "line"
+                        and hit.target.startswith("/")
+                        and self._defs == self._sec_defs
+                    ):
+                        # The request sample under a heading that defines nothing else is that
+                        # section's endpoint ('Get Entry IDs' / 'GET /v1/entries/ids?status=...').
+                        kind = "definition"
+                    self._start_op_here(hit.method, hit.target, line, raw.strip(), kind=kind)
                 else:
                     self._endpoint(
                         hit.method,
