@@ -539,3 +539,16 @@ Request:
     GET /v1/entries/ids?status=unread
 """
     assert keys(tmp_path, "ids.md", md) == ["GET /v1/entries/{entryID}", "GET /v1/entries/ids"]
+
+
+def test_a_huge_one_line_page_is_read_in_bounded_time(tmp_path: Path) -> None:
+    """A 1 MB paragraph (a broken or hostile page) is read only in its beginning, and says so."""
+    import time
+
+    words = "GET /api/v1/x rate limit 100 requests per minute following endpoint: all endpoints "
+    page = tmp_path / "oneline.md"
+    page.write_text("# T\n\n" + (words * (1_000_000 // len(words))) + "\n", encoding="utf-8")
+    start = time.monotonic()
+    facts = apiplan.load_facts([page])
+    assert time.monotonic() - start < 10
+    assert any(w.code == "block-truncated" for w in facts.warnings)

@@ -55,6 +55,7 @@ from ._prose_sections import _Sections
 from ._prose_state import (
     _APIB,
     _HTTP_STATUS_LINE,
+    _MAX_BLOCK_CHARS,
     _METHODS,
     _REQ_HEADERS,
     _RL_HEADER,
@@ -104,6 +105,19 @@ class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
                     )
                 )
                 break
+            if len(b.text) > _MAX_BLOCK_CHARS:
+                # No reference page has a paragraph or code block this long; reading a 10 MB
+                # one-line page whole would take minutes. Its beginning is read, and said so.
+                self.facts.warnings.append(
+                    FactWarning(
+                        code="block-truncated",
+                        message=f"a block of {len(b.text):,} characters at line {b.line} was "
+                        f"read only in its first {_MAX_BLOCK_CHARS:,}",
+                        source=self.src(b.line, b.text[:200]),
+                    )
+                )
+                b.text = b.text[:_MAX_BLOCK_CHARS]
+                b.end = b.line + b.text.count("\n")
             self._block(b)
         self._flush_section()
         self._raw_scan(front_lines)

@@ -69,6 +69,8 @@ _HMAC = re.compile(r"\bHMAC[\s_-]?(SHA-?\d+|MD5)?\b", re.I)
 # Reading one page stops here with a warning (a hostile or broken page must not run for
 # minutes); a 5 MB reference page takes a few seconds.
 _TIME_BUDGET_S = 8.0
+# The longest block read whole (characters): the largest code sample in the corpus is ~40 KB.
+_MAX_BLOCK_CHARS = 200_000
 # A method named as a method: `GET`, **PUT**, <code>POST</code>, a list item '- GET - Retrieve',
 # 'Verb: GET'.
 _NAMED_METHOD = re.compile(
