@@ -17,7 +17,11 @@ Reply = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | str
 
 
 def chat_reply(
-    content: str, *, prompt_tokens: int = 120, completion_tokens: int = 60
+    content: str,
+    *,
+    prompt_tokens: int = 120,
+    completion_tokens: int = 60,
+    finish_reason: str = "stop",
 ) -> dict[str, Any]:
     """An OpenAI chat.completion whose message content is ``content``."""
     return {
@@ -31,7 +35,7 @@ def chat_reply(
                 {
                     "index": 0,
                     "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
+                    "finish_reason": finish_reason,
                 }
             ],
             "usage": {
@@ -67,6 +71,9 @@ class FakeLLM:
     server: ThreadingHTTPServer | None = None
     hang_seconds: float = 30.0
     port: int = 0
+    # What GET /props answers (llama.cpp's server settings); None answers 404 like other servers.
+    props: dict[str, Any] | None = None
+    props_asked: int = 0
 
     @property
     def url(self) -> str:
@@ -80,11 +87,26 @@ class FakeLLM:
             def log_message(self, *args: Any) -> None:
                 return None
 
+            def do_GET(self) -> None:
+                found = self.path.rstrip("/") == "/props" and fake.props is not None
+                fake.props_asked += self.path.rstrip("/") == "/props"
+                data = json.dumps(fake.props if found else {"error": "not found"}).encode()
+                self.send_response(200 if found else 404)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.received.append(
-                    {"path": self.path, "body": body, "headers": dict(self.headers)}
+                    {
+                        "path": self.path,
+                        "body": body,
+                        "headers": dict(self.headers),
+                        "time": time.monotonic(),
+                    }
                 )
                 reply: Reply = (
                     fake.script.pop(0)

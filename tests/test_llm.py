@@ -127,6 +127,8 @@ def test_persistent_invention_fails_with_the_last_errors(fake: FakeLLM, offline_
         _provider(fake.url, max_reasks=2).scope(inp)
     assert info.value.phase == "scope" and "magic_token" in " ".join(info.value.errors)
     assert len(fake.received) == 3  # 1 + 2 re-asks, no more
+    assert info.value.url == fake.url and info.value.reason == "invalid after 2 re-asks"
+    assert f"at {fake.url} failed: invalid after 2 re-asks" in str(info.value)
 
 
 def test_fallback_offline_is_marked(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
@@ -138,9 +140,21 @@ def test_fallback_offline_is_marked(fake: FakeLLM, offline_parts) -> None:  # ty
     bp = _plan(fake.url, fallback="offline")
     assert bp.runs[0].fallback and bp.runs[0].model == "offline"
     assert not bp.runs[1].fallback and bp.runs[1].model == "openai-compatible:fake-model"
+    # Why it fell back, per phase, in the JSON and in both Markdown views.
+    assert bp.runs[0].fallback_reason == "invalid after 2 re-asks" and bp.runs[0].fallback_error
+    assert bp.runs[1].fallback_reason is None
+    data = json.loads(apiplan.to_json(bp))
+    assert data["runs"][0]["fallback_reason"] == "invalid after 2 re-asks"
+    for detail in ("brief", "full"):
+        md = apiplan.blueprint_to_markdown(bp, detail)  # type: ignore[arg-type]
+        assert "scope from the offline planner (fallback: invalid after 2 re-asks)" in md
+        assert "plan from the model (openai-compatible:fake-model)" in md
 
 
-def test_429_with_retry_after_is_honoured_by_the_sdk(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+def test_429_with_retry_after_is_honoured_on_a_loopback_server(
+    fake: FakeLLM, offline_parts
+) -> None:  # type: ignore[no-untyped-def]
+    """On a loopback server the SDK does not retry; apiplan's own bounded loop honours Retry-After."""
     _, inp, parts = offline_parts
     fake.script = [
         {
@@ -156,12 +170,44 @@ def test_429_with_retry_after_is_honoured_by_the_sdk(fake: FakeLLM, offline_part
     assert time.monotonic() - start >= 0.9
 
 
-def test_500s_end_within_the_bounded_sdk_retries(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+def test_500s_end_within_the_bounded_retries(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
     _, inp, _ = offline_parts
     fake.script = [{"status": 500, "body": {"error": {"message": "boom"}}}] * 10
-    with pytest.raises(PhaseError, match=r"500|Internal|boom"):
+    with pytest.raises(PhaseError, match=r"500|Internal|boom") as info:
         _provider(fake.url, sdk_max_retries=1, max_reasks=0).scope(inp)
-    assert len(fake.received) == 2  # first try + 1 SDK retry
+    assert len(fake.received) == 2  # first try + 1 retry (apiplan's own on a loopback server)
+    assert info.value.reason == "HTTP 500"
+
+
+def test_a_read_timeout_is_never_resent_to_a_loopback_server(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    """A single-slot local server still busy with the first request must not get it again."""
+    _, inp, _ = offline_parts
+    fake.hang_seconds = 3
+    fake.script = ["hang"] * 5
+    with pytest.raises(PhaseError) as info:
+        _provider(
+            fake.url, read_timeout=0.5, sdk_max_retries=2, max_reasks=2, phase_deadline=20
+        ).scope(inp)
+    assert len(fake.received) == 1
+    assert info.value.reason == "connection: timed out" and fake.url in str(info.value)
+
+
+def test_sdk_retries_stay_on_for_remote_hosts_only() -> None:
+    from apiplan.providers._llm import is_loopback, sdk_retries
+
+    remote = LLMSettings(provider="openai", model="m", sdk_max_retries=2)
+    assert sdk_retries(remote) == 2 and not is_loopback(remote)
+    for url in ("http://127.0.0.1:8080/v1", "http://localhost:8000/v1", "http://[::1]:1234/v1"):
+        local = LLMSettings(provider="llamacpp", model="m", base_url=url, sdk_max_retries=2)
+        assert sdk_retries(local) == 0 and is_loopback(local)
+
+
+def test_a_cut_off_answer_says_so(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+    fake.script = [chat_reply(parts["scope"][:200], finish_reason="length")] * 3
+    with pytest.raises(PhaseError) as info:
+        _provider(fake.url, max_reasks=2).scope(inp)
+    assert info.value.reason == "cut off at the length limit"
 
 
 def test_a_server_that_never_answers_hits_the_read_timeout(offline_parts) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +259,9 @@ def test_missing_keys_and_bad_model_strings(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(UsageError, match="needs --base-url"):
         parse_model("openai-compatible:x")
     assert parse_model("ollama:llama3").base_url == "http://127.0.0.1:11434/v1"
+    ports = {"llamacpp": 8080, "llamacpp-python": 8000, "vllm": 8000, "lmstudio": 1234}
+    for provider, port in ports.items():
+        assert parse_model(f"{provider}:m").base_url == f"http://127.0.0.1:{port}/v1"
     assert parse_model("openai:x", base_url="http://127.0.0.1:1/v1").provider == "openai-compatible"
 
 
@@ -452,3 +501,81 @@ def test_cli_context_window_refuses_a_prompt_that_cannot_fit(
     assert r.returncode != 0 and "context window" in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2 and "Traceback" not in r.stderr
     assert fake.received == [] and planted not in r.stderr
+
+
+def test_the_url_in_errors_carries_no_credentials() -> None:
+    from apiplan.providers._llm import endpoint_url
+
+    s = LLMSettings(
+        provider="openai-compatible", model="m", base_url="http://u:pw@127.0.0.1:8080/v1?key=k#x"
+    )
+    assert endpoint_url(s) == "http://127.0.0.1:8080/v1"
+    assert endpoint_url(LLMSettings(provider="anthropic", model="m")) == "https://api.anthropic.com"
+
+
+def test_the_process_exits_within_2s_of_the_phase_deadline(fake: FakeLLM) -> None:
+    """A server that never answers: exit code 3, one line naming phase, URL and reason, and the
+    process is gone within 2 s of the deadline (no worker thread or socket keeps it alive)."""
+    import subprocess
+    import sys
+
+    fake.hang_seconds = 60
+    fake.script = ["hang"] * 3
+    deadline = 2.0
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apiplan",
+            "plan",
+            str(EXAMPLE),
+            "--goal",
+            GOAL,
+            "--model",
+            "openai-compatible:fake-model",
+            "--base-url",
+            fake.url,
+            "--llm-timeout",
+            "60",
+            "--phase-deadline",
+            str(deadline),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    ended = time.monotonic()
+    assert len(fake.received) == 1
+    assert ended - fake.received[0]["time"] <= deadline + 2, ended - fake.received[0]["time"]
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "phase scope" in lines[0] and fake.url in lines[0] and "deadline" in lines[0]
+
+
+def test_llamacpp_context_window_is_learned_from_props(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
+    _, inp, parts = offline_parts
+
+    def llamacpp(**kw: object) -> LLMProvider:
+        return LLMProvider(LLMSettings(provider="llamacpp", model="m", base_url=fake.url, **kw))  # type: ignore[arg-type]
+
+    fake.props = {"default_generation_settings": {"n_ctx": 1500}}
+    with pytest.raises(PhaseError, match="1500-token context window"):
+        llamacpp().scope(inp)
+    assert fake.received == [] and fake.props_asked == 1
+    fake.props = {"default_generation_settings": {"n_ctx": 60_000}}
+    fake.script = [chat_reply(parts["scope"])]
+    provider = llamacpp()
+    provider.scope(inp)
+    estimate = provider.run_info["scope"].prompt_tokens_estimated or 0
+    assert 0 < fake.received[0]["body"]["max_tokens"] <= 60_000 - estimate
+    # --context-window wins; other providers are never asked; a server without /props is fine.
+    asked = fake.props_asked
+    fake.script = [chat_reply(parts["scope"])] * 2
+    llamacpp(context_window=60_000).scope(inp)
+    _provider(fake.url).scope(inp)
+    assert fake.props_asked == asked
+    fake.props = None
+    fake.script = [chat_reply(parts["scope"])]
+    llamacpp().scope(inp)
+    assert fake.props_asked == asked + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Ingestion bounds: hostile or accidental input must fail fast and in bounded memory.
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 """Largest document read (bytes). The largest real spec in our corpus is 3.6 MB."""
@@ -54,23 +56,84 @@ FLATTEN_MAX_FIELDS = 400
 DESCRIPTION_MAX_CHARS = 600
 """Longest description kept on a fact (the source pointer leads to the full text)."""
 
-# Retry and timeout defaults the offline planner proposes (and apiplan's own outbound calls use).
-CONNECT_TIMEOUT_SECONDS = 3.0
-"""Connect timeout per attempt: a healthy TLS handshake takes well under a second."""
 
-READ_TIMEOUT_SECONDS = {"interactive": 5.0, "default": 15.0, "batch": 30.0}
-"""Read timeout per attempt by use."""
+# Retry budgets the offline planner proposes, by what the call is for. The planner then fits
+# them to the user's deadline and volume and to what the docs advise (see planner/_budget.py).
+@dataclass(frozen=True)
+class UseBudget:
+    """Starting bounds of one kind of use, and why they suit it."""
 
-TOTAL_DEADLINE_SECONDS = {"interactive": 10.0, "default": 30.0, "batch": 120.0}
-"""Deadline over all attempts and waits by use, unless the user gives one."""
+    label: str
+    deadline: float
+    connect: float
+    read: float
+    attempts: int
+    backoff_cap: float
+    retry_after_ceiling: float
+    why: str
 
-MAX_ATTEMPTS = {"interactive": 3, "default": 4, "batch": 5}
-"""Attempts (first included) for safe-to-retry calls by use."""
+
+USE_BUDGETS = {
+    "interactive": UseBudget(
+        "interactive request path",
+        10.0,
+        1.0,
+        3.0,
+        3,
+        1.0,
+        2.0,
+        "a person is waiting: fail fast and let them try again",
+    ),
+    "default": UseBudget(
+        "background call (use not stated)",
+        60.0,
+        3.0,
+        10.0,
+        3,
+        4.0,
+        15.0,
+        "bounded so that a failure surfaces within a minute",
+    ),
+    "batch": UseBudget(
+        "batch or backfill",
+        300.0,
+        3.0,
+        30.0,
+        5,
+        30.0,
+        120.0,
+        "finishing matters more than speed, and the next run resumes from its checkpoint",
+    ),
+    "alerting": UseBudget(
+        "paging or alerting",
+        300.0,
+        3.0,
+        10.0,
+        6,
+        30.0,
+        60.0,
+        "a lost alert is costly: keep trying for minutes, a late page beats none",
+    ),
+}
+"""Starting budget per use. Attempts count the first; the wait before each retry is the backoff
+step or, when the server sends one, its Retry-After up to the ceiling."""
 
 BACKOFF_BASE_SECONDS = 0.5
-BACKOFF_CAP_SECONDS = 8.0
-RETRY_AFTER_CEILING_SECONDS = {"interactive": 5.0, "default": 30.0, "batch": 60.0}
-"""Longest Retry-After wait accepted before giving up instead."""
+"""First backoff step; each retry doubles it up to the use's cap."""
+
+UNSAFE_MAX_ATTEMPTS = 2
+"""Attempts for a call that is not safe to repeat: only failures where the request was
+certainly not acted on (connection refused, 429) are retried, and one retry covers those."""
+
+HIGH_VOLUME_PER_SECOND = 10.0
+"""Stated volume from which retries are cut back: at this rate, many retries turn a provider's
+brief outage into a retry storm."""
+
+HIGH_VOLUME_MAX_ATTEMPTS = 3
+"""Attempts at or above HIGH_VOLUME_PER_SECOND."""
+
+MIN_RETRY_AFTER_CEILING_SECONDS = 1.0
+"""The Retry-After ceiling is never fitted below this: under it, honouring the header is moot."""
 
 TRANSIENT_STATUSES = ("408", "429", "502", "503", "504")
 """Statuses that say 'try again later' (RFC 9110 / RFC 6585)."""

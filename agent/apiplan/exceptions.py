@@ -58,13 +58,22 @@ class PhaseError(ApiplanError):
         phase: scope, plan or deliverable.
         model: the provider:model string.
         errors: the last validation or transport errors, most recent last.
+        url: the endpoint tried, without credentials ('' when unknown).
+        reason: why, in a few words: 'cut off at the length limit', 'invalid after N re-asks',
+            'deadline', 'connection', 'HTTP 500', 'context window' ('' when unknown).
     """
 
-    def __init__(self, phase: str, model: str, errors: list[str]) -> None:
+    def __init__(
+        self, phase: str, model: str, errors: list[str], *, url: str = "", reason: str = ""
+    ) -> None:
         self.phase = phase
         self.model = model
         self.errors = errors
+        self.url = url
+        self.reason = reason
         last = errors[-1] if errors else "no answer"
+        where = f" at {url}" if url else ""
+        why = f"{reason}: " if reason else ""
         super().__init__(
-            f"phase {phase} ({model}) failed: {last} (use --fallback offline to fill it offline)"
+            f"phase {phase} ({model}){where} failed: {why}{last} (use --fallback offline to fill it offline)"
         )

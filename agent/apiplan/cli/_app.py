@@ -1,4 +1,4 @@
-"""Typer app and the error boundary: ApiplanError -> one line on stderr, exit 2."""
+"""Typer app and the error boundary: ApiplanError -> one line on stderr, exit 2 (3 for an LLM phase)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ..exceptions import ApiplanError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_LLM_FAILED = 3  # an LLM phase failed (timeout, deadline, connection, invalid answers)
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
 
@@ -868,7 +869,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(exc.format_message(), f"see '{command} --help'", exc.exit_code)
     except ApiplanError as exc:
         hint = f"see '{_command_path(args)} --help'" if _is_usage(exc) else None
-        _fail(str(exc), hint, EXIT_BAD_INPUT)
+        _fail(str(exc), hint, EXIT_LLM_FAILED if _is_phase_failure(exc) else EXIT_BAD_INPUT)
     except MemoryError:
         _fail("out of memory while reading the input", None, EXIT_BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
@@ -887,6 +888,12 @@ def _is_usage(exc: ApiplanError) -> bool:
     from ..exceptions import UsageError
 
     return isinstance(exc, UsageError)
+
+
+def _is_phase_failure(exc: ApiplanError) -> bool:
+    from ..exceptions import PhaseError
+
+    return isinstance(exc, PhaseError)
 
 
 def _command_path(args: list[str]) -> str:

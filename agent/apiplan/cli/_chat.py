@@ -237,6 +237,12 @@ class Chat:
         except KeyboardInterrupt:
             self.hint("planning interrupted; the previous blueprint (if any) is kept")
             return False
+        fell_back = [r for r in self.bp.runs if r.fallback]
+        if fell_back:
+            self.hint(
+                "the model failed, so the offline planner filled "
+                + ", ".join(f"{r.phase} ({r.fallback_reason or 'failed'})" for r in fell_back)
+            )
         self.pending = [
             q for q in self.bp.scope.open_questions if q.question not in self.state.asked
         ]
@@ -435,10 +441,16 @@ class Chat:
                 inp, self.bp.scope.model_dump_json(exclude_defaults=True), question
             )
         except PhaseError as exc:
-            self.hint(
-                "the model's answer named things the documents do not hold, so it is not shown: "
-                + "; ".join(exc.errors[-1:])
-            )
+            if exc.reason.startswith("invalid"):
+                self.hint(
+                    "the model's answer named things the documents do not hold, so it is not shown: "
+                    + "; ".join(exc.errors[-1:])
+                )
+            else:
+                self.hint(
+                    f"no answer from the model at {exc.url or 'the server'} "
+                    f"({exc.reason or 'failed'}): " + "; ".join(exc.errors[-1:])
+                )
             return
         except ApiplanError as exc:
             self.hint(str(exc))

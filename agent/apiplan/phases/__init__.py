@@ -36,6 +36,10 @@ def run_phases(
                 if info
                 else None,
                 completion_tokens=info.completion_tokens if info else None,
+                fallback_reason=(info.reason or "failed") if info and info.fallback else None,
+                fallback_error=(info.errors[-1][:300] if info.errors else None)
+                if info and info.fallback
+                else None,
             )
         )
         if info is not None:
@@ -46,7 +50,12 @@ def run_phases(
             )
             say(
                 f"phase {name}: prompt {runs[-1].prompt_tokens} tokens ({counted}), completion {info.completion_tokens}"
-                + (" — filled by the offline planner after the LLM failed" if info.fallback else "")
+                + (
+                    f" — filled by the offline planner after the LLM failed at {info.url or 'the server'}"
+                    f" ({info.reason or 'failed'})"
+                    if info.fallback
+                    else ""
+                )
             )
         return result
 

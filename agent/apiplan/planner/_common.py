@@ -97,6 +97,11 @@ def grounding(*sources: Source | None, assume: str | None = None) -> dict[str, o
     return {"assumption": assume or _FOUND_NOTHING}
 
 
+def snake_key(key: str) -> str:
+    """'POST /v1/jobs/{id}' -> 'post_v1_jobs_id' for a test name."""
+    return "_".join(w for w in "".join(c if c.isalnum() else " " for c in key.lower()).split())
+
+
 def snake(name: str) -> str:
     """operationId or path to a Python function name."""
     s = re.sub(r"[^0-9A-Za-z]+", "_", name)

@@ -29,6 +29,22 @@ _VOLUME = re.compile(
     r"\s*(?:per|/|a|an|each)\s*(second|sec|s|minute|min|hour|h|day|d)\b",
     re.I,
 )
+_USES: tuple[tuple[Literal["interactive", "batch", "alerting"], re.Pattern[str]], ...] = (
+    (
+        "alerting",
+        re.compile(r"\b(alert(?:s|ing)?|pag(?:e|ing) (?:the )?on-?call|pager|on-?call)\b"),
+    ),
+    ("batch", re.compile(r"\b(batch|nightly|cron|background|backfill|queue worker|offline job)\b")),
+    (
+        "interactive",
+        re.compile(
+            r"\b(interactive|user[- ]facing|request path|checkout|real[- ]time|synchronous|"
+            r"while the user waits)\b"
+        ),
+    ),
+)
+"""Words that say what a call is for, first match wins: paging or alerting (a lost call is
+costly) before batch, since 'alert when the nightly job fails' is an alert sent from a batch."""
 _LIBRARIES = ("httpx", "requests", "aiohttp", "urllib3", "urllib")
 
 
@@ -41,8 +57,9 @@ class UserContext:
     deadline_text: str | None = None
     volume_per_second: float | None = None
     volume_text: str | None = None
-    mode: Literal["interactive", "batch"] | None = None
+    mode: Literal["interactive", "batch", "alerting"] | None = None
     mode_text: str | None = None
+    mode_word: str | None = None
     library: str | None = None
     is_async: bool = False
     used: set[str] = field(default_factory=set)
@@ -64,6 +81,14 @@ def _number(text: str) -> float:
     t = text.strip().lower().replace(",", "")
     mult = 1000.0 if t.endswith("k") else 1_000_000.0 if t.endswith("m") else 1.0
     return float(t.rstrip("km").strip()) * mult
+
+
+def _read_use(ctx: UserContext, sentence: str, low: str) -> None:
+    for mode, pattern in _USES:
+        if m := pattern.search(low):
+            ctx.mode, ctx.mode_text, ctx.mode_word = mode, sentence, m.group(0)
+            ctx.used.add(sentence)
+            return
 
 
 def parse_context(goal: str, context: list[str] | None = None) -> UserContext:
@@ -99,17 +124,8 @@ def parse_context(goal: str, context: list[str] | None = None) -> UserContext:
                 ctx.volume_text = m.group(0).strip()
                 ctx.used.add(sentence)
             low = sentence.lower()
-            if ctx.mode is None and re.search(
-                r"\b(batch|nightly|cron|background|backfill|queue worker|offline job)\b", low
-            ):
-                ctx.mode, ctx.mode_text = "batch", sentence
-                ctx.used.add(sentence)
-            elif ctx.mode is None and re.search(
-                r"\b(interactive|user[- ]facing|request path|checkout|real[- ]time|synchronous|while the user waits)\b",
-                low,
-            ):
-                ctx.mode, ctx.mode_text = "interactive", sentence
-                ctx.used.add(sentence)
+            if ctx.mode is None:
+                _read_use(ctx, sentence, low)
             for lib in _LIBRARIES:
                 if ctx.library is None and re.search(rf"\b{lib}\b", low):
                     ctx.library = lib

@@ -29,10 +29,13 @@ from ._common import (
     response_header,
     row,
     schemes_for,
+    snake_key,
     success_responses,
 )
+from ._goal_tests import goal_tests
 from ._outcomes import outcome_rows
 from ._plan import _mock_for, api_slug
+from ._sensitive import sensitive_notes, url_secret_names
 
 _ACTIONS = {
     "validation": "Do not retry. Raise ValidationError with the documented error fields; fix the request.",
@@ -326,8 +329,8 @@ def test_matrix(
         ]
         nothing_required = not _required_response_fields(inp, op)
         for name, scenario, expect, src in extra:
-            if name.endswith("_read_timeout") and p.idempotent:
-                continue  # the error map's timeout row already tests it
+            if name.endswith("_read_timeout"):
+                continue  # the error map's timeout row or a goal test already covers it
             if name.endswith("_missing_required_field") and nothing_required:
                 continue  # the docs mark no response field required: nothing to check
             if "429" in scenario or "Retry-After" in scenario:
@@ -423,20 +426,18 @@ def security_notes(inp: PlanInput, plan: WorkingPlan) -> list[Claim]:
                 )
             else:
                 notes.append(claim(f"{s.name}: {s.type} authentication.", s.source))
-    for op in inp.operations:
-        for f in facts.body_fields(op.request_body):
-            if f.sensitive and f.path not in seen:
-                seen.add(f.path)
-                notes.append(
-                    claim(
-                        f"`{f.path}` in the {op.key} body is a credential or secret: load it from the secret store and redact it.",
-                        f.source,
-                    )
-                )
+    notes += sensitive_notes(inp, seen)
+    url_secrets = url_secret_names(inp)
     notes.append(
         claim(
-            "Secrets never appear in URLs, logs, exceptions, traces or prompts; the redaction list is "
-            f"{', '.join(plan.redaction)}.",
+            (
+                "Secrets never appear in logs, exceptions, traces or prompts, and URLs that carry "
+                "one are logged as their path template only; the redaction list is "
+                if url_secrets
+                else "Secrets never appear in URLs, logs, exceptions, traces or prompts; the "
+                "redaction list is "
+            )
+            + f"{', '.join(plan.redaction)}.",
             *[n.evidence[0] for n in notes if n.evidence][:4],
             assume="standard redaction; the docs name no further secret",
         )
@@ -658,18 +659,15 @@ def completion_tests(plan: WorkingPlan) -> list[TestCase]:
     return out
 
 
-def snake_key(key: str) -> str:
-    """'POST /v1/jobs/{id}' -> 'post_v1_jobs_id' for a test name."""
-    return "_".join(w for w in "".join(c if c.isalnum() else " " for c in key.lower()).split())
-
-
 def build_deliverable(inp: PlanInput, plan: WorkingPlan) -> Deliverable:
     policies = {p.operation: p for p in plan.retry_policies}
     rows = error_map(inp, policies)
     return Deliverable(
         implementation_steps=implementation_steps(inp, plan, policies),
         error_map=rows,
-        test_matrix=test_matrix(inp, rows, policies, plan) + completion_tests(plan),
+        test_matrix=goal_tests(inp, plan)
+        + completion_tests(plan)
+        + test_matrix(inp, rows, policies, plan),
         security_notes=security_notes(inp, plan),
         tradeoffs=tradeoffs(inp, policies),
     )

@@ -16,7 +16,12 @@ POLL_FIRST_WAIT_SECONDS = 2.0
 """First status check of an asynchronous job: sooner rarely finds it done and spends rate limit."""
 POLL_INTERVAL_CAP_SECONDS = 30.0
 """Longest wait between two status checks: a finished job is noticed within half a minute."""
-POLL_MAX_WAIT_SECONDS = {"interactive": 30.0, "default": 600.0, "batch": 86_400.0}
+POLL_MAX_WAIT_SECONDS = {
+    "interactive": 30.0,
+    "default": 600.0,
+    "batch": 86_400.0,
+    "alerting": 600.0,
+}
 """How long a job is awaited before the client gives up and reports it as not finished: a user
 waiting on a screen will not wait longer than half a minute; a batch job may take a day."""
 VALUES_SHOWN = 8

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .._constants import (
-    BACKOFF_BASE_SECONDS,
-    BACKOFF_CAP_SECONDS,
-    CONNECT_TIMEOUT_SECONDS,
-    MAX_ATTEMPTS,
-    READ_TIMEOUT_SECONDS,
-    RETRY_AFTER_CEILING_SECONDS,
-    TOTAL_DEADLINE_SECONDS,
-    TRANSIENT_STATUSES,
-)
+from .._constants import BACKOFF_BASE_SECONDS, TRANSIENT_STATUSES
 from ..schemas import Operation, PlanItem, RetryPolicy, Source, TestCase, Timeouts, WorkingPlan
+from ._budget import Budget, fit_budget
 from ._common import (
     PlanInput,
     advice_for,
@@ -55,15 +47,6 @@ def _covers(documented: set[str], status: str) -> bool:
     return status in documented or f"{status[0]}XX" in documented
 
 
-def deadline_for(inp: PlanInput) -> tuple[float, str | None]:
-    """(total deadline, where it comes from) — the user's --deadline, their words, or a default."""
-    if inp.deadline is not None:
-        return inp.deadline, "--deadline"
-    if inp.ctx.deadline_seconds is not None:
-        return inp.ctx.deadline_seconds, f"your context: '{inp.ctx.deadline_text}'"
-    return TOTAL_DEADLINE_SECONDS[inp.use], None
-
-
 def _polling(inp: PlanInput, op: Operation) -> tuple[str, list[Source]]:
     """Bounds of polling, when the workflow uses ``op`` to learn an asynchronous outcome."""
     wf = inp.workflow
@@ -91,10 +74,30 @@ def _polling(inp: PlanInput, op: Operation) -> tuple[str, list[Source]]:
     return text, list(step.evidence[:2])
 
 
+def _bounds_text(b: Budget, retry_after: tuple[str, Source] | None) -> str:
+    """Attempts, waits and bounds in one sentence, then the reasoning in one line."""
+    ra = (
+        f"honour `{retry_after[0]}` (seconds or HTTP-date) up to {b.retry_after_ceiling:g} s, give up beyond"
+        if retry_after
+        else f"honour Retry-After if it appears (not documented here) up to {b.retry_after_ceiling:g} s"
+    )
+    fits = (
+        f"fits the {b.deadline:g} s deadline"
+        if b.worst <= b.deadline
+        else f"exceeds the {b.deadline:g} s deadline, which ends the policy first: one attempt "
+        "alone needs that long"
+    )
+    return (
+        f"Up to {b.attempts} attempts, exponential backoff {BACKOFF_BASE_SECONDS:g} s doubling to "
+        f"{b.backoff_cap:g} s with full jitter; {ra}. Bounds: connect {b.connect:g} s, read "
+        f"{b.read:g} s per attempt, total deadline {b.deadline:g} s. Worst case {b.worst:g} s "
+        f"{fits}. Why: {b.reason}."
+    )
+
+
 def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
     """Retry only what is safe, always with three bounds, from this operation's evidence."""
     facts = inp.facts
-    use = inp.use
     documented = {r.status for r in op.responses}
     by_status = {r.status: r for r in op.responses}
     idem_ev = idempotency_for(facts, op)
@@ -143,16 +146,8 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
         if r.status.startswith("4") and r.status not in ("408", "429") and r.status != "4XX":
             never.append(f"{r.status} (client error: retrying sends the same mistake)")
             sources.append(r.source)
-    deadline, deadline_origin = deadline_for(inp)
-    connect = round(min(CONNECT_TIMEOUT_SECONDS, max(0.2, deadline / 4)), 2)
-    read = round(min(READ_TIMEOUT_SECONDS[use], max(0.3, deadline - connect)), 2)
-    # No more attempts than the deadline can hold (one more than full-length attempts fit,
-    # since many failures, such as a 503, come back fast).
-    fits = int(deadline // (connect + read)) + 1
-    attempts = max(1, min(MAX_ATTEMPTS[use] if safe else 2, fits))
-    ceiling = round(min(RETRY_AFTER_CEILING_SECONDS[use], max(1.0, deadline / 2)), 2)
-    wait = max(BACKOFF_CAP_SECONDS, ceiling)
-    worst = round(attempts * (connect + read) + (attempts - 1) * wait, 1)
+    budget = fit_budget(inp, op, safe=safe)
+    sources += budget.sources
     if retry_after:
         sources.append(retry_after[1])
     sources += [i.source for i in idem_ev]
@@ -166,23 +161,7 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
         basis = f"the docs describe idempotent retries for {op.method}: {idem_ev[0].detail}"
     else:
         basis = f"{op.method} is not idempotent and the docs give no idempotency key, so only failures where the request was certainly not acted on are retried"
-    ra = (
-        f"honour `{retry_after[0]}` (seconds or HTTP-date) up to {ceiling:g} s, give up beyond"
-        if retry_after
-        else f"honour Retry-After if it appears (not documented here) up to {ceiling:g} s"
-    )
-    cut = (
-        f"; the deadline ({deadline:g} s) is shorter than that worst case, so it ends the policy first"
-        if worst > deadline
-        else ""
-    )
-    text = (
-        f"{op.key}: {basis}. Up to {attempts} attempts, exponential backoff {BACKOFF_BASE_SECONDS:g} s "
-        f"doubling to {BACKOFF_CAP_SECONDS:g} s with full jitter; {ra}. Bounds: connect {connect:g} s, "
-        f"read {read:g} s per attempt, total deadline {deadline:g} s"
-        + (f" (from {deadline_origin})" if deadline_origin else "")
-        + f". Worst case {worst:g} s{cut}."
-    )
+    text = f"{op.key}: {basis}. {_bounds_text(budget, retry_after)}"
     polling, poll_sources = _polling(inp, op)
     text += polling
     sources += poll_sources
@@ -194,16 +173,19 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
         idempotency_key=key_header,
         retry_on=retry_on,
         never_retry=never,
-        max_attempts=attempts,
+        max_attempts=budget.attempts,
         backoff_base_seconds=BACKOFF_BASE_SECONDS,
-        backoff_cap_seconds=BACKOFF_CAP_SECONDS,
+        backoff_cap_seconds=budget.backoff_cap,
         jitter="full",
         honour_retry_after=True,
-        retry_after_ceiling_seconds=ceiling,
+        retry_after_ceiling_seconds=budget.retry_after_ceiling,
         timeouts=Timeouts(
-            connect_seconds=connect, read_seconds=read, total_deadline_seconds=deadline
+            connect_seconds=budget.connect,
+            read_seconds=budget.read,
+            total_deadline_seconds=budget.deadline,
         ),
-        worst_case_seconds=worst,
+        worst_case_seconds=budget.worst,
+        budget_reason=budget.reason,
         dedup=dedup,
         **grounding(*sources),  # type: ignore[arg-type]
     )

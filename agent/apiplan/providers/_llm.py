@@ -3,15 +3,20 @@
 Each phase sends the role prompt and the phase template (the user's goal and context whole, the
 facts as delimited data, credentials redacted) and asks instructor for the phase's Pydantic model,
 validated against the facts, so that an invented name comes back to the model as a re-ask naming
-it. Bounds on every call: connect and read timeouts on the SDK client, bounded SDK retries (which
-honour Retry-After), bounded re-asks, and a wall-clock deadline per phase.
+it. Bounds on every call: connect and read timeouts on the SDK client, bounded retries of 429/5xx
+(which honour Retry-After), bounded re-asks, and a wall-clock deadline per phase. A server on this
+machine (a loopback base URL) usually serves one request at a time: the SDK's own retries are off
+there, so a read timeout is never resent onto a server still busy with the first request; 429 and
+5xx are retried here instead, within the phase deadline.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import ipaddress
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,14 +42,19 @@ from ..planner import PlanInput
 from ..schemas import ChatAnswer, Deliverable, Scope, WorkingPlan
 from ._offline import OfflineProvider
 
-# Local OpenAI-compatible servers and their usual addresses.
+# Local OpenAI-compatible servers and the port each listens on by default.
 _COMPATIBLE = {
     "ollama": "http://127.0.0.1:11434/v1",
-    "llamacpp": "http://127.0.0.1:8080/v1",
+    "llamacpp": "http://127.0.0.1:8080/v1",  # llama.cpp's llama-server
+    "llamacpp-python": "http://127.0.0.1:8000/v1",  # python -m llama_cpp.server
     "vllm": "http://127.0.0.1:8000/v1",
     "lmstudio": "http://127.0.0.1:1234/v1",
     "openai-compatible": None,
 }
+_DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
+# The longest Retry-After honoured, and the wait when a 429/5xx names none.
+_RETRY_AFTER_CAP_SECONDS = 30.0
+_RETRY_BASE_SECONDS = 0.5
 
 
 @dataclass
@@ -84,7 +94,7 @@ def parse_model(spec: str, *, base_url: str | None = None, fallback: str = "none
     provider = provider.lower()
     if provider not in ("openai", "anthropic", *_COMPATIBLE):
         raise UsageError(
-            f"--model {spec!r}: unknown provider {provider!r} (openai, anthropic, ollama, llamacpp, vllm, lmstudio, openai-compatible)"
+            f"--model {spec!r}: unknown provider {provider!r} (openai, anthropic, ollama, llamacpp, llamacpp-python, vllm, lmstudio, openai-compatible)"
         )
     if provider in _COMPATIBLE:
         base_url = base_url or _COMPATIBLE[provider]
@@ -124,6 +134,36 @@ def api_key_for(settings: LLMSettings) -> str | None:
     return os.environ.get(f"{family.upper()}_API_KEY")
 
 
+def endpoint_url(settings: LLMSettings) -> str:
+    """The URL the calls go to, without user, password, query or fragment (safe to print)."""
+    url = settings.base_url or _DEFAULT_URLS.get(settings.provider, "")
+    parts = urlparse(url)
+    if not parts.scheme or not parts.hostname:
+        return ""
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def is_loopback(settings: LLMSettings) -> bool:
+    """True when the base URL names this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = urlparse(settings.base_url).hostname if settings.base_url else None
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def sdk_retries(settings: LLMSettings) -> int:
+    """Retries left to the SDK: none on a loopback server (a read timeout must not be resent onto
+    a single-slot server still working on it); 429/5xx are retried by the phase instead."""
+    return 0 if is_loopback(settings) else settings.sdk_max_retries
+
+
 def build_client(settings: LLMSettings) -> Any:
     """An instructor client with explicit timeouts and bounded SDK retries."""
     try:
@@ -146,7 +186,7 @@ def build_client(settings: LLMSettings) -> Any:
             api_key=key or "not-needed",
             base_url=settings.base_url,
             timeout=timeout,
-            max_retries=settings.sdk_max_retries,
+            max_retries=sdk_retries(settings),
         )
         return instructor.from_anthropic(client, mode=instructor.Mode.TOOLS)
     try:
@@ -162,7 +202,7 @@ def build_client(settings: LLMSettings) -> Any:
         api_key=key or "not-needed",
         base_url=settings.base_url,
         timeout=timeout,
-        max_retries=settings.sdk_max_retries,
+        max_retries=sdk_retries(settings),
     )
     # Local servers rarely support tool calls; JSON mode works on llama.cpp, vLLM, Ollama, LM Studio.
     mode = instructor.Mode.TOOLS if settings.provider == "openai" else instructor.Mode.JSON
@@ -178,6 +218,9 @@ class PhaseInfo:
     prompt_tokens_estimated: int | None = None
     exact_count: bool = False
     errors: list[str] = field(default_factory=list)
+    # Where the calls went (no credentials) and, when the phase failed, why in a few words.
+    url: str = ""
+    reason: str | None = None
 
 
 class LLMProvider:
@@ -191,6 +234,7 @@ class LLMProvider:
         self._built_here = client is None
         self._tracer = tracer
         self.run_info: dict[str, PhaseInfo] = {}
+        self._asked_window = False
         self._offline = OfflineProvider()
 
     @property
@@ -282,11 +326,14 @@ class LLMProvider:
             # own words: redact them too, and drop control characters a terminal would act on.
             {"role": "user", "content": redact(strip_controls(prompt))},
         ]
-        info = PhaseInfo(model=self.name)
+        info = PhaseInfo(model=self.name, url=endpoint_url(self.settings))
         estimate, exact = count_tokens(system + messages[1]["content"])
         info.prompt_tokens_estimated, info.exact_count = estimate, exact
         max_tokens = self.settings.max_output_tokens
         window = self.settings.context_window
+        if window is None and not self._asked_window:
+            self._asked_window = True  # once per run: a server that does not say is not re-asked
+            window = self.settings.context_window = server_context_window(self.settings)
         if window is not None:
             room = window - estimate - _MESSAGE_OVERHEAD_TOKENS
             if room < min(max_tokens, _MIN_OUTPUT_TOKENS):
@@ -299,8 +346,9 @@ class LLMProvider:
                     f"with a larger window (--context-window)"
                 )
                 info.errors.append(problem)
+                info.reason = "context window"
                 if not self.settings.fallback_offline or offline is None:
-                    raise PhaseError(phase, self.name, [problem])
+                    raise PhaseError(phase, self.name, [problem], url=info.url, reason=info.reason)
                 info.fallback = True
                 return offline()  # type: ignore[no-any-return]
             max_tokens = min(max_tokens, room)
@@ -308,29 +356,40 @@ class LLMProvider:
         span = (
             self._tracer.span(phase, prompt_tokens=estimate) if self._tracer is not None else None
         )
-
-        def call() -> tuple[BaseModel, Any]:
-            return client.chat.completions.create_with_completion(
-                model=self.settings.model,
-                response_model=model_cls,
-                messages=messages,
-                max_retries=self.settings.max_reasks,
-                max_tokens=max_tokens,
-                context={"apiplan_known": known, "apiplan_check": phase_problems},
-            )
-
         client = self.client  # a missing key or SDK is a usage error, not a phase failure
         start = time.monotonic()
-        pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix=f"apiplan-{phase}"
-        )
+        deadline = start + self.settings.phase_deadline
+        # Our own 429/5xx retries where the SDK's are off (a loopback server).
+        own_retries = self.settings.sdk_max_retries if is_loopback(self.settings) else 0
+
+        def call() -> tuple[BaseModel, Any]:
+            attempt = 0
+            while True:
+                try:
+                    return client.chat.completions.create_with_completion(  # type: ignore[no-any-return]
+                        model=self.settings.model,
+                        response_model=model_cls,
+                        messages=messages,
+                        max_retries=self.settings.max_reasks,
+                        max_tokens=max_tokens,
+                        context={"apiplan_known": known, "apiplan_check": phase_problems},
+                    )
+                except Exception as exc:
+                    wait = _retry_wait(exc, attempt)
+                    if wait is None or attempt >= own_retries:
+                        raise
+                    if time.monotonic() + wait >= deadline:
+                        raise  # the wait would outlast the phase deadline
+                    attempt += 1
+                    time.sleep(wait)
+
         try:
-            future = pool.submit(call)
+            future = _run_in_daemon(call, name=f"apiplan-{phase}")
             try:
-                result, completion = future.result(timeout=self.settings.phase_deadline)
+                result, completion = future.result(timeout=max(0.0, deadline - time.monotonic()))
             except concurrent.futures.TimeoutError:
-                # Close the connection: the server stops generating and the abandoned worker
-                # ends now instead of keeping the process alive until its socket times out.
+                # Close the connection: the server stops generating. The worker is a daemon
+                # thread, so the process can exit at once whatever the socket does.
                 self._close_client()
                 raise _Deadline(
                     f"no valid answer within the {self.settings.phase_deadline:g} s phase deadline"
@@ -353,14 +412,121 @@ class LLMProvider:
             return result
         except Exception as exc:  # the SDKs, instructor and the deadline all end here
             info.errors += [str(exc)] if isinstance(exc, _Deadline) else _errors_of(exc)
+            info.reason = failure_reason(exc, self.settings.max_reasks)
             if span is not None:
                 span.end(output=None, error=info.errors[-1] if info.errors else type(exc).__name__)
             if not self.settings.fallback_offline or offline is None:
-                raise PhaseError(phase, self.name, info.errors or [type(exc).__name__]) from None
+                raise PhaseError(
+                    phase,
+                    self.name,
+                    info.errors or [type(exc).__name__],
+                    url=info.url,
+                    reason=info.reason,
+                ) from None
             info.fallback = True
             return offline()
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_in_daemon(fn: Any, *, name: str) -> concurrent.futures.Future[Any]:
+    """Run ``fn`` in a daemon thread: a call abandoned at the deadline never delays the exit
+    (a pool's worker thread is joined at interpreter exit, however long its socket waits)."""
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def work() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            result = fn()
+        except BaseException as exc:  # handed to the caller, who re-raises it, through the future
+            future.set_exception(exc)
+            return
+        future.set_result(result)
+
+    threading.Thread(target=work, name=name, daemon=True).start()
+    return future
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes (instructor wraps the SDK's error in its own)."""
+    out: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in out and len(out) < 8:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def _status_of(exc: BaseException) -> int | None:
+    for e in _chain(exc):
+        status = getattr(e, "status_code", None)
+        if isinstance(status, int):
+            return status
+    return None
+
+
+def _retry_wait(exc: BaseException, attempt: int) -> float | None:
+    """Seconds to wait before resending after a 429 or 5xx (Retry-After when given, capped);
+    None for anything else: a timeout, a refused connection or an invalid answer is not resent."""
+    status = _status_of(exc)
+    if status is None or not (status == 429 or status >= 500):
+        return None
+    for e in _chain(exc):
+        response = getattr(e, "response", None)
+        headers = getattr(response, "headers", None)
+        value = headers.get("retry-after") if headers is not None else None
+        if value:
+            with contextlib.suppress(ValueError):
+                return min(max(float(value), 0.0), _RETRY_AFTER_CAP_SECONDS)
+    return float(min(_RETRY_BASE_SECONDS * 2**attempt, _RETRY_AFTER_CAP_SECONDS))
+
+
+def failure_reason(exc: BaseException, max_reasks: int) -> str:
+    """Why a phase failed, in a few words a user can act on."""
+    if isinstance(exc, _Deadline):
+        return "deadline"
+    names = {type(e).__name__ for e in _chain(exc)}
+    if "IncompleteOutputException" in names:
+        return "cut off at the length limit"
+    if names & {"APITimeoutError", "ReadTimeout", "TimeoutException", "ConnectTimeout"}:
+        return "connection: timed out"
+    if names & {"APIConnectionError", "ConnectError", "RemoteProtocolError"}:
+        return "connection: no answer from the server"
+    status = _status_of(exc)
+    if status is not None:
+        return f"HTTP {status}"
+    if getattr(exc, "failed_attempts", None):
+        return f"invalid after {max_reasks} re-asks"
+    return type(exc).__name__
+
+
+def server_context_window(settings: LLMSettings) -> int | None:
+    """The context size a llama.cpp server reports (GET /props), asked once with a short
+    timeout and no retry; None for other providers or when the server does not say."""
+    if settings.provider != "llamacpp" or not settings.base_url:
+        return None
+    try:
+        import httpx
+    except ImportError:
+        return None
+    root = settings.base_url.rstrip("/").removesuffix("/v1")
+    try:
+        response = httpx.get(
+            f"{root}/props",
+            timeout=httpx.Timeout(_PROPS_TIMEOUT_SECONDS),
+            follow_redirects=False,
+        )
+        data = response.json() if response.status_code == 200 else {}
+    except Exception:  # a best-effort probe: any failure only means the window stays unknown
+        return None
+    if not isinstance(data, dict):
+        return None
+    general = data.get("default_generation_settings")
+    n_ctx = general.get("n_ctx") if isinstance(general, dict) else data.get("n_ctx")
+    return n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None
+
+
+# GET /props is a local, cheap call: a server that does not answer at once does not have it.
+_PROPS_TIMEOUT_SECONDS = 2.0
 
 
 # Tokens the chat format adds around the messages (roles, separators) beyond their text.

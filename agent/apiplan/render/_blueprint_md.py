@@ -68,6 +68,7 @@ def header_lines(bp: Blueprint, brief: bool = False) -> list[str]:
         f"Documents: {', '.join(code(d) for d in bp.documents)} · produced by: {models} · risk check: **{status}**"
         + (" · every line cites the documents or is marked *assumption*." if brief else "")
     )
+    out += _phase_sources(bp)
     if brief:
         return out
     out.append("")
@@ -75,6 +76,20 @@ def header_lines(bp: Blueprint, brief: bool = False) -> list[str]:
         "Every line cites where the documents say it (`document#pointer:line`) or is marked *assumption* with its reason."
     )
     return out
+
+
+def _phase_sources(bp: Blueprint) -> list[str]:
+    """With an LLM, per phase: from the model, or from the offline planner and why."""
+    llm = [r for r in bp.runs if r.fallback or r.model not in ("offline", "validators")]
+    if not llm:
+        return []
+    parts = [
+        f"{r.phase} from the offline planner (fallback: {plain(r.fallback_reason or 'failed')})"
+        if r.fallback
+        else f"{r.phase} from the model ({plain(r.model)})"
+        for r in llm
+    ]
+    return ["", "Phases: " + "; ".join(parts) + "."]
 
 
 def _full_markdown(bp: Blueprint, cite: Cite) -> str:
@@ -214,7 +229,7 @@ def _full_markdown(bp: Blueprint, cite: Cite) -> str:
 
     # 4. Tests
     out += ["", "## 4. Test cases", ""]
-    tests = plan.tests + bp.deliverable.test_matrix
+    tests = bp.deliverable.test_matrix + plan.tests  # the goal's guarantees first
     out += table(
         ["test", "operation", "scenario", "expect", "fixture / mock", "source"],
         [

@@ -350,6 +350,11 @@ class RetryPolicy(Claim):
     retry_after_ceiling_seconds: float = Field(description="Longest Retry-After wait accepted.")
     timeouts: Timeouts = Field(description="Per-attempt and total bounds.")
     worst_case_seconds: float = Field(description="Wall clock of the policy at its worst.")
+    budget_reason: str | None = Field(
+        default=None,
+        description="Why these bounds: the call's use, the deadline's origin, volume and the "
+        "docs' advice, and what was cut to fit the worst case into the deadline.",
+    )
     dedup: DedupPlan | None = Field(
         default=None, description="The value that makes a repeat safe, when the docs hold one."
     )
@@ -488,6 +493,15 @@ class PhaseRun(StrictModel):
     seconds: float = Field(description="Wall time of the phase.")
     prompt_tokens: int | None = Field(default=None, description="LLM prompt tokens, if any.")
     completion_tokens: int | None = Field(default=None, description="LLM completion tokens.")
+    fallback_reason: str | None = Field(
+        default=None,
+        description="Why the model's answer was not used, when fallback is true: 'deadline', "
+        "'cut off at the length limit', 'invalid after N re-asks', 'connection: ...', "
+        "'HTTP 500', 'context window'.",
+    )
+    fallback_error: str | None = Field(
+        default=None, description="The last error of the failed LLM call, one line, redacted."
+    )
 
 
 class Blueprint(StrictModel):
