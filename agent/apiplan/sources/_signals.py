@@ -70,14 +70,14 @@ _JOB_ID = re.compile(
     r"^(?:location|poll_?url|monitor_?url)$"
 )
 _CALLBACK = re.compile(r"(?:callback|webhook|notify|notification)(?:url|uri)?$")
-_ASYNC_TEXT = re.compile(
-    r"[^.]*(?:\basynchronous\w*|processing has not (?:yet )?(?:been )?completed?|\bin the "
-    r"background\b|\bqueued for\b|\bprocessed later\b|\bwill be processed\b)[^.]*\.?",
+_ASYNC_WORDS = re.compile(
+    r"\basynchronous\w*|processing has not (?:yet )?(?:been )?completed?|\bin the background\b|"
+    r"\bqueued for\b|\bprocessed later\b|\bwill be processed\b",
     re.I,
 )
-_SIZE = re.compile(
-    r"[^.\n]*?\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bytes|kb|kib|mb|mib|kilobytes|megabytes|"
-    r"characters|chars)\b[^.\n]*\.?",
+_SIZE_AMOUNT = re.compile(
+    r"\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bytes|kb|kib|mb|mib|kilobytes|megabytes|"
+    r"characters|chars)\b",
     re.I,
 )
 _SIZE_CONTEXT = re.compile(
@@ -185,7 +185,9 @@ def body_outcomes(facts: Facts, op: Operation) -> list[BodyOutcome]:
     return out
 
 
-def async_markers(facts: Facts, op: Operation) -> list[AsyncMarker]:
+def async_markers(
+    facts: Facts, op: Operation, *, outcomes: list[BodyOutcome] | None = None
+) -> list[AsyncMarker]:
     """Why the final outcome of ``op`` is learned later, each with its source."""
     if op.method in ("GET", "HEAD", "OPTIONS"):
         return []
@@ -202,7 +204,7 @@ def async_markers(facts: Facts, op: Operation) -> list[AsyncMarker]:
                 out.append(
                     AsyncMarker(operation=op.key, kind="job-id", detail=f.path, source=f.source)
                 )
-    for o in body_outcomes(facts, op):
+    for o in outcomes if outcomes is not None else body_outcomes(facts, op):
         if o.kind == "enum" and o.pending_values and not o.per_item:
             detail = f"{o.field}: {', '.join(o.pending_values[:6])}"
             out.append(
@@ -215,11 +217,21 @@ def async_markers(facts: Facts, op: Operation) -> list[AsyncMarker]:
                 AsyncMarker(operation=op.key, kind="callback", detail=f.path, source=f.source)
             )
     text = " ".join(x for x in (op.summary, op.description) if x)
-    m = _ASYNC_TEXT.search(text[:4000])
+    m = _ASYNC_WORDS.search(text[:4000])
     if m:
-        sentence = " ".join(m.group(0).split())[:MAX_SENTENCE_CHARS]
+        start, end = _sentence_around(text[:4000], m.start(), m.end(), ".")
+        sentence = " ".join(text[start:end].split())[:MAX_SENTENCE_CHARS]
         out.append(AsyncMarker(operation=op.key, kind="text", detail=sentence, source=op.source))
     return out
+
+
+def _sentence_around(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    """The sentence holding ``text[start:end]``: from after the previous stop to the next one
+    (included). Found by scanning outwards once, so a text without stops stays linear (a
+    pattern such as ``[^.]*word[^.]*`` retries from every position: 100 KB took ten minutes)."""
+    left = max(text.rfind(c, 0, start) for c in stops) + 1
+    rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
+    return left, (min(rights) + 1 if rights else len(text))
 
 
 def size_limits(facts: Facts, op: Operation) -> list[SizeLimit]:
@@ -230,8 +242,14 @@ def size_limits(facts: Facts, op: Operation) -> list[SizeLimit]:
     ]
     out: list[SizeLimit] = []
     for text, source, field in places:
-        for m in _SIZE.finditer(text[:6000]):
-            sentence = " ".join(m.group(0).split())[:MAX_SENTENCE_CHARS]
+        text = text[:6000]
+        done = 0
+        for m in _SIZE_AMOUNT.finditer(text):
+            if m.start() < done:
+                continue  # one limit per sentence: the first amount in it
+            start, end = _sentence_around(text, m.start(), m.end(), ".\n")
+            done = end
+            sentence = " ".join(text[start:end].split())[:MAX_SENTENCE_CHARS]
             if not _SIZE_CONTEXT.search(sentence):
                 continue
             amount = int(float(m.group(1).replace(",", "")))
@@ -256,8 +274,9 @@ def derive_signals(facts: Facts) -> Facts:
                 for i in facts.idempotency:
                     if (i.operation, i.detail) == (op.key, ev.detail):
                         i.required, i.basis = ev.required, ev.basis
-        facts.body_outcomes += body_outcomes(facts, op)
-        facts.async_markers += async_markers(facts, op)
+        outcomes = body_outcomes(facts, op)  # once: the async markers read them too
+        facts.body_outcomes += outcomes
+        facts.async_markers += async_markers(facts, op, outcomes=outcomes)
         facts.size_limits += size_limits(facts, op)
     return facts
 
