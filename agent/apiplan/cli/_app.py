@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
     from typer._click import HelpFormatter, Parameter
 
+    from ..schemas import Blueprint
+
 from ..exceptions import ApiplanError
 
 EXIT_OK = 0
@@ -148,6 +150,25 @@ VerboseOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing output file apiplan did not write.")
 ]
+
+
+def _read_blueprint(path: Path) -> Blueprint:
+    """A saved JSON blueprint (check --blueprint, scaffold --blueprint), or a one-line error."""
+    from pydantic import ValidationError
+
+    from .._constants import MAX_DOCUMENT_BYTES
+    from ..exceptions import UsageError
+    from ..schemas import Blueprint
+    from ..sources._document import read_regular
+
+    # A regular file only, read up to a cap: a FIFO or /dev/zero must not hang the command.
+    raw = read_regular(path, str(path), max_bytes=MAX_DOCUMENT_BYTES)
+    try:
+        return Blueprint.model_validate_json(raw)
+    except ValidationError as exc:
+        raise UsageError(
+            f"{path}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
+        ) from None
 
 
 def _emit(text: str, output: Path | None, force: bool, *, quiet: bool = False) -> None:
@@ -445,19 +466,7 @@ def scaffold(
     from ..scaffold import write_scaffold
 
     if blueprint is not None:
-        from pydantic import ValidationError
-
-        from .._constants import MAX_DOCUMENT_BYTES
-        from ..schemas import Blueprint
-        from ..sources._document import read_regular
-
-        raw = read_regular(blueprint, str(blueprint), max_bytes=MAX_DOCUMENT_BYTES)
-        try:
-            bp = Blueprint.model_validate_json(raw)
-        except ValidationError as exc:
-            raise UsageError(
-                f"{blueprint}: not a blueprint ({exc.error_count()} schema errors)"
-            ) from None
+        bp = _read_blueprint(blueprint)
     elif not docs or not goal:
         raise UsageError("give DOCS... and --goal, or --blueprint FILE")
     else:
@@ -604,20 +613,7 @@ def check(
         raise UsageError("--blueprint needs the API documents it was planned from, not only code")
     bp = None
     if blueprint is not None:
-        from pydantic import ValidationError
-
-        from .._constants import MAX_DOCUMENT_BYTES
-        from ..schemas import Blueprint
-        from ..sources._document import read_regular
-
-        # A regular file only, read up to a cap: a FIFO or /dev/zero must not hang the check.
-        raw = read_regular(blueprint, str(blueprint), max_bytes=MAX_DOCUMENT_BYTES)
-        try:
-            bp = Blueprint.model_validate_json(raw)
-        except ValidationError as exc:
-            raise UsageError(
-                f"{blueprint}: not a blueprint ({exc.error_count()} schema errors, first: {exc.errors()[0]['msg']})"
-            ) from None
+        bp = _read_blueprint(blueprint)
     keys = None
     if goal or operation:
         from ..planner import select_operations

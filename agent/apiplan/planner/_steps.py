@@ -11,7 +11,7 @@ from typing import Protocol
 
 from ..schemas import ExcludedOperation, RunnerUp, Source, StepInput, Workflow, WorkflowStep
 from ..schemas._blueprint import WorkflowRole
-from ._common import grounding
+from ._common import _dedupe, grounding
 from ._flow import Flow
 from ._goal import GoalReading, Intent
 from ._meaning import Exclusion
@@ -156,7 +156,7 @@ def _inputs(flow: Flow, s: Step, order: dict[int, int], n: int) -> list[StepInpu
                 from_step=order[feed.producer],
                 output=feed.output,
                 basis=feed.basis,
-                evidence=_unique_sources(feed.evidence),
+                evidence=_dedupe(list(feed.evidence)),
             )
         )
     return out
@@ -175,14 +175,6 @@ def _reaches(deps: dict[int, set[int]], start: int, target: int) -> bool:
         seen.add(k)
         stack.extend(deps[k])
     return False
-
-
-def _unique_sources(sources: tuple[Source, ...]) -> list[Source]:
-    out: list[Source] = []
-    for s in sources:
-        if s not in out:
-            out.append(s)
-    return out
 
 
 __all__ = ["ROLE_RANK", "Findings", "Step", "order_steps", "to_model"]
