@@ -29,6 +29,7 @@ COMMANDS = {
     "deadline": "set the total deadline in seconds and plan again",
     "regen": "plan again",
     "export": "write the blueprint: export FILE.md or FILE.json",
+    "scaffold": "write a client, its tests and a README: scaffold DIR (scaffold --async DIR)",
     "save": "save the session (it is also saved after every change)",
     "quit": "leave (the session is saved)",
 }
@@ -43,7 +44,6 @@ SECTIONS = (
     "questions",
     "plan",
 )
-_CODE_SUFFIXES = (".py", ".js", ".ts", ".tsx", ".mjs", ".sh")
 SESSION_FORMAT = "apiplan-chat-session"
 """The marker every session file carries: a file without it is never read or replaced."""
 SESSION_VERSION = 1
@@ -385,31 +385,17 @@ class Chat:
             self.say(blueprint_to_markdown(bp))
 
     def why(self, item: str) -> None:
-        from ..schemas import Claim
+        from ..schemas import walk_claims
 
         if self.bp is None or not item.strip():
             self.hint("why needs an item, e.g. why 429 or why routing_key")
             return
         needle = item.strip().lower()
-        found: list[Claim] = []
-
-        def visit(obj: Any) -> None:
-            from pydantic import BaseModel
-
-            if (isinstance(obj, Claim) and needle in obj.text.lower()) or (
-                isinstance(obj, Claim) and needle == getattr(obj, "status", "").lower()
-            ):
-                found.append(obj)
-            if isinstance(obj, BaseModel):
-                for name in type(obj).model_fields:
-                    visit(getattr(obj, name))
-            elif isinstance(obj, list):
-                for x in obj:
-                    visit(x)
-
-        visit(self.bp.scope)
-        visit(self.bp.deliverable)
-        visit(self.bp.plan)
+        found = [
+            c
+            for _, c in walk_claims([self.bp.scope, self.bp.deliverable, self.bp.plan])
+            if needle in c.text.lower() or needle == str(getattr(c, "status", "")).lower()
+        ]
         if not found:
             self.hint(f"nothing in the blueprint mentions {item.strip()!r}")
             return
@@ -471,7 +457,9 @@ class Chat:
         if not Path(p).is_file():
             self.hint(f"{p}: no such file")
             return
-        target = self.state.code if p.endswith(_CODE_SUFFIXES) else self.state.docs
+        from ..sources import CODE_SUFFIXES
+
+        target = self.state.code if p.lower().endswith(CODE_SUFFIXES) else self.state.docs
         target.append(p)
         try:
             import apiplan
@@ -503,6 +491,42 @@ class Chat:
             self.hint(str(exc))
             return
         self.say(f"wrote {p}")
+
+    def scaffold(self, rest: str) -> None:
+        """Write the scaffold of the current blueprint into a new or empty folder, or over
+        apiplan's own earlier scaffold; files apiplan wrote and you edited are replaced only
+        when you say so, and a folder of your own files is never written into."""
+        from ..scaffold import EditedScaffoldError, write_scaffold
+
+        words = rest.split()
+        aio = "--async" in words
+        names = [w for w in words if w != "--async"]
+        if len(names) != 1:
+            self.hint("scaffold needs one folder: scaffold DIR (scaffold --async DIR for asyncio)")
+            return
+        if self.bp is None:
+            self.hint("no blueprint yet")
+            return
+        folder = Path(names[0]).expanduser()
+        try:
+            written = write_scaffold(self.bp, folder, aio=aio)
+        except EditedScaffoldError as exc:
+            answer = self.read(
+                f"{exc.path.name} was edited since apiplan wrote it. Replace it? [y/N] "
+            )
+            if (answer or "").strip().lower() not in ("y", "yes"):
+                self.say(f"left {folder} as it was")
+                return
+            try:
+                written = write_scaffold(self.bp, folder, aio=aio, force=True)
+            except ApiplanError as again:
+                self.hint(str(again))
+                return
+        except ApiplanError as exc:
+            self.hint(str(exc))
+            return
+        self.say(f"wrote {', '.join(p.name for p in written)} in {folder}")
+        self.say(f"run its tests: python -m pytest {folder}")
 
     def handle(self, line: str) -> bool:
         """One input line; False to leave."""
@@ -567,6 +591,8 @@ class Chat:
             self.plan() and self.summary()
         elif word == "export":
             self.export(rest)
+        elif word == "scaffold":
+            self.scaffold(rest)
         elif word == "save":
             self.save()
             self.say(

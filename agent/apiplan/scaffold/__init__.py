@@ -26,7 +26,7 @@ from ..exceptions import UsageError
 from ..schemas import Blueprint
 from ._model import ScaffoldModel, api_slug, build_model
 
-__all__ = ["MANIFEST", "render_scaffold", "write_scaffold"]
+__all__ = ["MANIFEST", "EditedScaffoldError", "render_scaffold", "write_scaffold"]
 
 MANIFEST = ".apiplan-scaffold.json"
 """The record of what apiplan wrote in a scaffold folder, with each file's SHA-256."""
@@ -34,6 +34,14 @@ _CACHE_DIRS = frozenset({"__pycache__", ".pytest_cache", ".ruff_cache"})
 """Folders that running the generated tests creates: not the user's files."""
 _COMMENT_WIDTH = 96
 """Characters per generated comment line, under the usual 100-column limit."""
+
+
+class EditedScaffoldError(UsageError):
+    """A file apiplan wrote was edited since: replaced only with ``force``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: was edited since apiplan wrote it; pass --force to replace it")
+        self.path = path
 
 
 def _pystr(value: object) -> str:
@@ -71,6 +79,12 @@ _ASCII_PUNCTUATION = str.maketrans(
 """Typographic marks that linters flag as confusable in code (ruff RUF001-RUF003)."""
 
 
+def _pytuple(value: list[object]) -> str:
+    """A Python tuple literal: ``(False,)``, ``("failed", "expired")``."""
+    items = [_pyrepr(v) for v in value]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
 def _line(value: object) -> str:
     """Text on one line, safe inside a docstring or comment, with plain ASCII punctuation."""
     text = unicodedata.normalize("NFKC", str(value)).translate(_ASCII_PUNCTUATION)
@@ -102,6 +116,7 @@ def _env():  # type: ignore[no-untyped-def]  # jinja2's Environment is untyped h
         pystr=_pystr,
         pylist=_pyrepr,
         pyrepr=_pyrepr,
+        pytuple=_pytuple,
         pyline=_line,
         mdline=_line,
         comment=_comment,
@@ -113,13 +128,17 @@ def _render(name: str, model: ScaffoldModel) -> str:
     return str(_env().get_template(name).render(m=model))
 
 
-def render_scaffold(blueprint: Blueprint) -> dict[str, str]:
+def render_scaffold(blueprint: Blueprint, *, aio: bool = False) -> dict[str, str]:
     """File name -> content of the scaffold of the blueprint's selected workflow.
+
+    Args:
+        blueprint: a blueprint whose workflow selects at least one step.
+        aio: an ``httpx.AsyncClient`` client with async methods (tests run it with asyncio).
 
     Raises:
         UsageError: the blueprint selects no workflow step, or a step has no retry policy.
     """
-    model = build_model(blueprint)
+    model = build_model(blueprint, aio=aio)
     return {
         f"{model.slug}_client.py": _render("client.py.j2", model),
         f"test_{model.slug}_client.py": _render("test_client.py.j2", model),
@@ -174,24 +193,25 @@ def _check_folder(folder: Path, names: list[str], *, force: bool) -> dict[str, s
         if name not in recorded:
             raise UsageError(f"{folder / name}: exists and was not written by apiplan")
         if digest != recorded[name] and not force:
-            raise UsageError(
-                f"{folder / name}: was edited since apiplan wrote it; pass --force to replace it"
-            )
+            raise EditedScaffoldError(folder / name)
     return recorded
 
 
-def write_scaffold(blueprint: Blueprint, folder: Path, *, force: bool = False) -> list[Path]:
+def write_scaffold(
+    blueprint: Blueprint, folder: Path, *, force: bool = False, aio: bool = False
+) -> list[Path]:
     """Write the scaffold into ``folder`` and return the paths written.
 
     Args:
         blueprint: a blueprint whose workflow selects at least one step.
         folder: a new or empty folder, or one holding an earlier scaffold of apiplan's.
         force: replace apiplan's own files even when they were edited since.
+        aio: an ``httpx.AsyncClient`` client with async methods.
 
     Raises:
         UsageError: the folder holds files apiplan did not write, or nothing can be scaffolded.
     """
-    files = render_scaffold(blueprint)
+    files = render_scaffold(blueprint, aio=aio)
     recorded = _check_folder(folder, sorted(files), force=force)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

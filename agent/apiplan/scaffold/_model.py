@@ -7,44 +7,53 @@ bound the blueprint does not hold is never added.
 
 from __future__ import annotations
 
-import keyword
 import re
 from dataclasses import dataclass, field
 
 from ..exceptions import UsageError
-from ..schemas import Blueprint, EndpointScope, ErrorRow, FieldSpec, RetryPolicy, Source
+from ..schemas import Blueprint, EndpointScope, ErrorRow, FieldSpec, RetryPolicy
+from ._fields import (
+    FieldModel,
+    NestedModel,
+    annotation,
+    body_models,
+    camel,
+    cite,
+    constraints_by_path,
+    field_cite,
+    snake,
+    unique,
+    words,
+)
+from ._flows import (
+    OutcomeModel,
+    PageModel,
+    PollModel,
+    body_outcome,
+    needs_caller,
+    page_model,
+    poll_model,
+)
 
-_TYPES = {
-    "string": "str",
-    "integer": "int",
-    "number": "float",
-    "boolean": "bool",
-    "object": "dict[str, Any]",
-}
-"""Documented scalar types and their Python annotations; anything else is ``Any``."""
 _STATUS = re.compile(r"^(\d{3})\b")
 _RANGE = re.compile(r"^([1-5])XX$", re.I)
-_BODY_OUTCOME = re.compile(r"with\s+`?(\w+)`?\s*:\s*`?(false|true)`?", re.I)
 _FORM = "application/x-www-form-urlencoded"
 _CONNECT_FAILURE = re.compile(r"connection error before", re.I)
 _AFTER_SEND = re.compile(r"read timeout|connection reset", re.I)
 _UNDOCUMENTED_EXAMPLE = 418
 """A status no API documents on purpose: what a test sends to reach the 'default' row."""
-_MAX_CITATIONS = 2
-"""Citations kept per comment: enough to find the place in the docs, short enough to read."""
 _NAME_WORDS = 3
 """Words of the API title kept in module and class names."""
-
-
-@dataclass(frozen=True)
-class FieldModel:
-    """A request or response field as a Pydantic model attribute."""
-
-    name: str
-    attr: str
-    annotation: str
-    required: bool
-    cite: str
+_SIGNATURE = frozenset(
+    {
+        *("self", "body", "done", "max_pages", "next_cursor"),
+        *("path", "headers", "params", "payload", "data", "result"),
+        *("page", "position", "fetch", "not_pending", "operation", "quote", "api"),
+        *("link", "asked", "moved"),
+    }
+)
+"""Names the generated methods use themselves (parameters and locals): a documented parameter
+gets another ('page' -> 'page_')."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,18 @@ class StatusModel:
 
 
 @dataclass(frozen=True)
+class HeaderModel:
+    """A documented request header the step sends: a parameter, or a constant when the docs
+    allow one value."""
+
+    name: str
+    attr: str
+    required: bool
+    fixed: str | None
+    cite: str
+
+
+@dataclass(frozen=True)
 class StepModel:
     """One workflow step: one client function."""
 
@@ -106,20 +127,47 @@ class StepModel:
     request_class: str | None
     response_class: str
     body_fields: list[FieldModel]
+    nested: list[NestedModel]
     path_params: list[tuple[str, str]]
     query_params: list[FieldModel]
+    headers: list[HeaderModel]
     response_fields: list[FieldModel]
     body_kind: str | None
     credential_field: tuple[str, str] | None
-    auth_header: bool
+    auth: str
+    """'bearer', 'basic' or '' (the credential travels in a field, or no scheme is stated)."""
     auth_text: str
     policy: PolicyModel
     dedup: DedupModel | None
     statuses: list[StatusModel]
-    body_outcome: tuple[str, str, str] | None
+    body_outcome: OutcomeModel | None
     retry_status: int | None
     never_status: int | None
-    sample_body: dict[str, object] = field(default_factory=dict)
+    sample_body: dict[str, object] = field(default_factory=dict[str, object])
+    poll: PollModel | None = None
+    page: PageModel | None = None
+    page_by_caller: bool = False
+    omitted: int = 0
+    """Documented request fields the blueprint does not list."""
+
+    @property
+    def schema_rejects(self) -> bool:
+        """The request model has something to reject: unknown, missing or undocumented values."""
+        return self.request_class is not None and (
+            self.request_extra == "forbid"
+            or any(f.required for f in self.body_fields)
+            or bool(self.literal_fields)
+        )
+
+    @property
+    def literal_fields(self) -> list[FieldModel]:
+        """Top-level body fields limited to documented values."""
+        return [f for f in self.body_fields if f.annotation.startswith("Literal[")]
+
+    @property
+    def request_extra(self) -> str:
+        """'forbid' unknown request fields when the blueprint lists every documented one."""
+        return "forbid" if self.omitted == 0 else "allow"
 
 
 @dataclass(frozen=True)
@@ -139,63 +187,52 @@ class ScaffoldModel:
     timeout_exception: str
     steps: list[StepModel]
     notes: list[str]
+    aio: bool = False
 
+    @property
+    def polls(self) -> bool:
+        return any(s.poll for s in self.steps)
 
-def _cite(sources: list[Source]) -> str:
-    return ", ".join(s.cite() for s in sources[:_MAX_CITATIONS])
+    @property
+    def poll_hints(self) -> bool:
+        """Some polled step documents Retry-After: its answers' hints set the next wait."""
+        return any(s.poll and s.poll.honour_retry_after for s in self.steps)
 
+    @property
+    def links(self) -> bool:
+        return any(s.page and s.page.style == "link" and not s.page_by_caller for s in self.steps)
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Za-z][a-z]*|\d+", text)]
+    @property
+    def pages(self) -> bool:
+        return any(s.page for s in self.steps)
 
+    @property
+    def literals(self) -> bool:
+        fields = [f for s in self.steps for f in s.body_fields] + [
+            f for s in self.steps for n in s.nested for f in n.fields
+        ]
+        return any(f.annotation.startswith("Literal[") for f in fields)
 
-def _snake(text: str) -> str:
-    name = "_".join(_words(text)) or "value"
-    if name[0].isdigit():
-        name = "v_" + name
-    return name + "_" if keyword.iskeyword(name) or name in {"self", "request"} else name
+    @property
+    def uses_field(self) -> bool:
+        return any(s.body_fields or s.response_fields or s.nested for s in self.steps)
 
-
-def _camel(text: str) -> str:
-    return "".join(w.capitalize() for w in _words(text)) or "Api"
+    @property
+    def basic(self) -> bool:
+        return any(s.auth == "basic" for s in self.steps)
 
 
 def api_slug(api: str) -> str:
     """Module-name stem of an API title: 'Parcelbox Shipping API' -> 'parcelbox_shipping'."""
     first = api.split("+")[0]
-    words = [w for w in _words(first) if w not in {"api", "the", "v"} and not w.isdigit()][
-        :_NAME_WORDS
-    ]
-    return "_".join(words) or "api"
+    kept = [w for w in words(first) if w not in {"api", "the", "v"} and not w.isdigit()]
+    return "_".join(kept[:_NAME_WORDS]) or "api"
 
 
-def _annotation(type_: str | None) -> str:
-    if type_ and type_.startswith("array"):
-        return "list[Any]"
-    return _TYPES.get(type_ or "", "Any")
-
-
-def _field(spec: FieldSpec) -> FieldModel:
+def _flat(spec_name: str, spec_type: str | None, attr: str, why: str, required: bool) -> FieldModel:
     return FieldModel(
-        name=spec.name,
-        attr=_snake(spec.name),
-        annotation=_annotation(spec.type),
-        required=spec.required,
-        cite=_cite(spec.evidence) or (spec.assumption or ""),
+        name=spec_name, attr=attr, annotation=annotation(spec_type), required=required, cite=why
     )
-
-
-def _sample(model: FieldModel) -> object:
-    """A fixture value for a required field: typed, obviously fake, never a secret."""
-    samples: dict[str, object] = {
-        "str": f"example-{model.attr.strip('_')}",
-        "int": 1,
-        "float": 1.0,
-        "bool": True,
-        "dict[str, Any]": {},
-        "list[Any]": [],
-    }
-    return samples.get(model.annotation, "example")
 
 
 def _statuses(rows: list[ErrorRow], prefix: str) -> list[StatusModel]:
@@ -220,14 +257,14 @@ def _statuses(rows: list[ErrorRow], prefix: str) -> list[StatusModel]:
                 exception=_exception_name(prefix, row.error_class),
                 retry=row.retry,
                 action=row.action,
-                cite=_cite(row.evidence) or (row.assumption or ""),
+                cite=cite(row.evidence) or (row.assumption or ""),
             )
         )
     return out
 
 
 def _exception_name(prefix: str, error_class: str) -> str:
-    return f"{prefix}{_camel(error_class)}Error"
+    return f"{prefix}{camel(error_class)}Error"
 
 
 def _policy(policy: RetryPolicy, function: str) -> PolicyModel:
@@ -250,8 +287,22 @@ def _policy(policy: RetryPolicy, function: str) -> PolicyModel:
         retry_after_send=any(_AFTER_SEND.search(e) for e in policy.retry_on),
         idempotent=policy.idempotent,
         text=policy.text,
-        cite=_cite(policy.evidence) or (policy.assumption or ""),
+        cite=cite(policy.evidence) or (policy.assumption or ""),
     )
+
+
+_AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
+_SKIP_HEADERS = frozenset({"content-type", "accept", "content-length", "user-agent", "host"})
+
+
+def _one_value(endpoint: EndpointScope, name: str) -> str | None:
+    """The single value the docs allow for a header ('box-version: one of 2025.0')."""
+    for claim in endpoint.limits:
+        head, _, rest = claim.text.partition(": ")
+        if head == name and rest.startswith("one of ") and "," not in rest:
+            value = rest.removeprefix("one of ").strip()
+            return value if value and "…" not in value else None
+    return None
 
 
 def _step(
@@ -259,25 +310,27 @@ def _step(
 ) -> StepModel:
     operation = endpoint.operation
     method, _, path = operation.partition(" ")
-    function = _snake(f"{method} {path.replace('{', ' ').replace('}', ' ')}")
+    function = snake(f"{method} {path.replace('{', ' ').replace('}', ' ')}")
     policy = next((p for p in bp.plan.retry_policies if p.operation == operation), None)
     if policy is None:
         raise UsageError(f"{operation}: the blueprint has no retry policy for it")
+    used: set[str] = set(_SIGNATURE)
     dedup = policy.dedup
     dedup_model = (
         DedupModel(
             name=dedup.field,
             location=dedup.location,
-            param=_snake(dedup.field),
+            param=unique(snake(dedup.field), used, frozenset()),
             derive=dedup.derive,
-            cite=_cite(dedup.evidence) or (dedup.assumption or ""),
+            cite=cite(dedup.evidence) or (dedup.assumption or ""),
         )
         if dedup is not None
         else None
     )
     credential_field: tuple[str, str] | None = None
-    body: list[FieldModel] = []
+    body_specs: list[FieldSpec] = []
     query: list[FieldModel] = []
+    headers: list[HeaderModel] = []
     path_params: list[tuple[str, str]] = []
     for spec in endpoint.request:
         if dedup is not None and spec.name == dedup.field:
@@ -286,37 +339,60 @@ def _step(
             credential_field = (spec.location, spec.name)
             continue
         if spec.location == "path":
-            path_params.append((spec.name, _snake(spec.name)))
+            path_params.append((spec.name, unique(snake(spec.name), used, frozenset())))
         elif spec.location == "query":
-            query.append(_field(spec))
-        elif spec.location == "body" and "." not in spec.name and "[" not in spec.name:
-            body.append(_field(spec))
+            attr = unique(snake(spec.name), used, frozenset())
+            query.append(_flat(spec.name, spec.type, attr, field_cite(spec), spec.required))
+        elif spec.location == "header" and spec.name.lower() not in (_AUTH_HEADERS | _SKIP_HEADERS):
+            attr = unique(snake(spec.name), used, frozenset())
+            fixed = _one_value(endpoint, spec.name)
+            headers.append(HeaderModel(spec.name, attr, spec.required, fixed, field_cite(spec)))
+        elif spec.location == "body":
+            body_specs.append(spec)
     for name in re.findall(r"{([^}]+)}", path):
         if name not in {p[0] for p in path_params}:
-            path_params.append((name, _snake(name)))
+            path_params.append((name, unique(snake(name), used, frozenset())))
+    types = endpoint.request_content_types
+    form = bool(types) and _FORM in types[0] and len(types) == 1
+    constraints = constraints_by_path(endpoint.limits, body_specs)
+    base = camel(function)
+    body, nested = body_models(body_specs, base, constraints, nested=not form)
     rows = [r for r in bp.deliverable.error_map if r.operation in (operation, "*")]
     statuses = _statuses(rows, prefix)
-    outcome = next(
-        (
-            (m.group(1), m.group(2).lower(), s.exception)
-            for s in statuses
-            if s.error_class == "error-in-body" and (m := _BODY_OUTCOME.search(s.status))
-        ),
-        None,
-    )
+    outcome = body_outcome(rows, {s.status: s.exception for s in statuses})
     plan_policy = _policy(policy, function)
     never = [
         int(m.group(1))
         for entry in policy.never_retry
         if (m := _STATUS.match(entry.strip())) and m.group(1).startswith("4")
     ]
-    types = endpoint.request_content_types
     body_kind = None
     if body or (dedup is not None and dedup.location == "body") or credential_field:
-        body_kind = "form" if types and _FORM in types[0] and len(types) == 1 else "json"
+        body_kind = "form" if form else "json"
     auth = endpoint.auth.text
-    request_class = f"{_camel(function)}Request" if body else None
-    sample = {f.name: _sample(f) for f in body if f.required}
+    scheme = (
+        "basic"
+        if re.search(r"\bbasic\b", auth, re.I)
+        else "bearer"
+        if re.search(r"bearer|oauth", auth, re.I) and credential_field is None
+        else ""
+    )
+    response_used: set[str] = set()
+    response_fields = [
+        _flat(f.name, f.type, unique(snake(f.name), response_used), "", False)
+        for f in endpoint.response
+        if f.location == "body" and "." not in f.name and "[" not in f.name
+    ]
+    paging = next((p for p in bp.plan.paging if p.operation == operation), None)
+    page = page_model(paging, function, query, response_fields) if paging else None
+    completion = next(
+        (c for c in bp.plan.completions if c.mechanism == "poll" and c.poll_operation == operation),
+        None,
+    )
+    simple = not body and dedup is None  # a poll or a page repeats a call that sends no body
+    poll = poll_model(completion, function, endpoint, outcome) if completion and simple else None
+    if not simple:
+        page = None
     return StepModel(
         order=order,
         operation=operation,
@@ -324,39 +400,45 @@ def _step(
         path=path,
         function=function,
         purpose=endpoint.purpose.text.splitlines()[0][:160] if endpoint.purpose.text else "",
-        request_class=request_class,
-        response_class=f"{_camel(function)}Response",
+        request_class=f"{base}Request" if body else None,
+        response_class=f"{base}Response",
         body_fields=body,
+        nested=nested,
         path_params=path_params,
         query_params=query,
-        response_fields=[
-            _field(f)
-            for f in endpoint.response
-            if f.location == "body" and "." not in f.name and "[" not in f.name
-        ],
+        headers=headers,
+        response_fields=response_fields,
         body_kind=body_kind,
         credential_field=credential_field,
-        auth_header=bool(re.search(r"bearer|oauth|basic", auth, re.I)),
+        auth=scheme,
         auth_text=auth.splitlines()[0][:160],
         policy=plan_policy,
         dedup=dedup_model,
         statuses=statuses,
-        body_outcome=outcome,
+        body_outcome=outcome if outcome is not None and outcome.failed else None,
         retry_status=next((s for s in plan_policy.retry_statuses if s == 429), None)
         or next(iter(plan_policy.retry_statuses), None),
         never_status=next(iter(never), None),
-        sample_body=sample,
+        sample_body={f.name: f.sample for f in body if f.required},
+        poll=poll,
+        page=page,
+        page_by_caller=page is not None and needs_caller(page),
+        omitted=endpoint.omitted_fields,
     )
 
 
-def build_model(bp: Blueprint) -> ScaffoldModel:
+def build_model(bp: Blueprint, *, aio: bool = False) -> ScaffoldModel:
     """The scaffold of the blueprint's selected workflow.
+
+    Args:
+        bp: the blueprint.
+        aio: an ``httpx.AsyncClient`` client (async methods) instead of the sync one.
 
     Raises:
         UsageError: the blueprint selects no workflow step, or a step has no retry policy.
     """
     slug = api_slug(bp.api)
-    prefix = _camel(slug.replace("_", " "))
+    prefix = camel(slug.replace("_", " "))
     endpoints = {e.operation: e for e in bp.scope.endpoints}
     workflow = bp.scope.workflow
     order = (
@@ -371,16 +453,21 @@ def build_model(bp: Blueprint) -> ScaffoldModel:
     steps = [_step(bp, i, endpoints[op], prefix, redaction) for i, op in enumerate(order, 1)]
     classes = sorted({s.error_class for step in steps for s in step.statuses} | {"transient"})
     exceptions = [(_exception_name(prefix, c), c) for c in classes]
+    polled = {s.poll.start for s in steps if s.poll}
+    paged = {s.operation for s in steps if s.page}
     notes = [
-        f"{c.operation}: its outcome arrives by {c.mechanism}"
-        + (f" ({c.poll_operation})" if c.poll_operation else "")
-        + "; the scaffold returns the first answer and does not wait for it yet."
+        f"{c.operation}: its outcome is learned by polling {c.poll_operation}, which the workflow "
+        f"does not select: pin it (--operation {c.poll_operation.replace(' ', ':', 1)}) to get a "
+        "bounded wait method; until then the scaffold returns the first answer."
+        if c.mechanism == "poll" and c.poll_operation
+        else f"{c.operation}: its outcome arrives later ({c.mechanism}); the scaffold returns the "
+        "first answer and does not wait for it."
         for c in bp.plan.completions
-        if c.operation in order
+        if c.operation in order and c.operation not in polled
     ] + [
-        f"{p.operation}: {p.kind} paging ({p.style}) is not generated yet; call the step per page."
+        f"{p.operation}: {p.kind} paging ({p.style}) is not generated; call the step per page."
         for p in bp.plan.paging
-        if p.operation in order
+        if p.operation in order and p.operation not in paged and p.kind == "list"
     ]
     return ScaffoldModel(
         api=bp.api,
@@ -398,4 +485,5 @@ def build_model(bp: Blueprint) -> ScaffoldModel:
         timeout_exception=_exception_name(prefix, "transient"),
         steps=steps,
         notes=notes,
+        aio=aio,
     )
