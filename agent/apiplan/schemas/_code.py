@@ -53,7 +53,9 @@ class RetryMechanism(FactModel):
     deadline: bool = Field(default=False, description="Whether a total time bound is checked.")
     honours_retry_after: bool = Field(default=False, description="Reads Retry-After / retry_after.")
     retry_after_ceiling: bool = Field(default=False, description="Caps the wait it reads.")
-    statuses: list[str] = Field(default_factory=list, description="Statuses it retries, if read.")
+    statuses: list[str] = Field(
+        default_factory=list[str], description="Statuses it retries, if read."
+    )
     methods_checked: bool = Field(
         default=False, description="Whether it restricts retries by method (idempotency)."
     )
@@ -74,6 +76,32 @@ class FallThrough(FactModel):
     function: str = Field(description="The function's name.")
     loop_test: str = Field(description="The loop's condition as written (its exit case).")
     source: Source = Field(description="File and line of the loop.")
+
+
+class BodyParse(FactModel):
+    """A response body parsed as JSON: a body that can be empty (204) makes the parse raise."""
+
+    response: str = Field(description="The response as written (`response`, `r`).")
+    how: Literal["json()", "json.loads"] = Field(description="How the body is parsed.")
+    function: str | None = Field(default=None, description="Enclosing function.")
+    guarded: bool = Field(
+        description="An empty body cannot reach the parse: the content or a status with a body "
+        "is checked first, or the parse error is caught."
+    )
+    status_checked: bool = Field(
+        default=False, description="A status (or raise_for_status) is looked at before it."
+    )
+    accepts_empty: list[str] = Field(
+        default_factory=list[str],
+        description="Bodiless statuses (204, 205) the code itself accepts before the parse.",
+    )
+    method: str | None = Field(
+        default=None, description="Method of the call the response comes from, when known."
+    )
+    url: str | None = Field(
+        default=None, description="URL of the call the response comes from, when known."
+    )
+    source: Source = Field(description="File and line of the parse.")
 
 
 class LogStatement(FactModel):
@@ -100,7 +128,7 @@ class SecretEvidence(FactModel):
     )
     source: Source = Field(description="File and line.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -129,19 +157,31 @@ class CodeFile(FactModel):
         description="Detected language."
     )
     sha256: str = Field(description="SHA-256 of the bytes read.")
-    libraries: list[str] = Field(default_factory=list, description="HTTP libraries imported.")
-    calls: list[HttpCall] = Field(default_factory=list, description="Outbound calls.")
-    retries: list[RetryMechanism] = Field(default_factory=list, description="Retry mechanisms.")
-    handlers: list[ErrorHandler] = Field(default_factory=list, description="Except clauses.")
-    fall_throughs: list[FallThrough] = Field(
-        default_factory=list, description="Retry loops that can end in an implicit None."
+    libraries: list[str] = Field(default_factory=list[str], description="HTTP libraries imported.")
+    calls: list[HttpCall] = Field(default_factory=list[HttpCall], description="Outbound calls.")
+    retries: list[RetryMechanism] = Field(
+        default_factory=list[RetryMechanism], description="Retry mechanisms."
     )
-    logs: list[LogStatement] = Field(default_factory=list, description="Risky log/print calls.")
-    secrets: list[SecretEvidence] = Field(default_factory=list, description="Hard-coded secrets.")
-    warnings: list[str] = Field(default_factory=list, description="What could not be read.")
+    handlers: list[ErrorHandler] = Field(
+        default_factory=list[ErrorHandler], description="Except clauses."
+    )
+    fall_throughs: list[FallThrough] = Field(
+        default_factory=list[FallThrough],
+        description="Retry loops that can end in an implicit None.",
+    )
+    parses: list[BodyParse] = Field(
+        default_factory=list[BodyParse], description="Response bodies parsed as JSON."
+    )
+    logs: list[LogStatement] = Field(
+        default_factory=list[LogStatement], description="Risky log/print calls."
+    )
+    secrets: list[SecretEvidence] = Field(
+        default_factory=list[SecretEvidence], description="Hard-coded secrets."
+    )
+    warnings: list[str] = Field(default_factory=list[str], description="What could not be read.")
 
 
 class CodeFacts(FactModel):
     """Existing client code, as observations with lines."""
 
-    files: list[CodeFile] = Field(default_factory=list, description="Files read.")
+    files: list[CodeFile] = Field(default_factory=list[CodeFile], description="Files read.")

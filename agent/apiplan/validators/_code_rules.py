@@ -5,8 +5,12 @@ Each function is the code half of one rule; the blueprint half lives in the rule
 
 from __future__ import annotations
 
-from ..schemas import CodeFile, Finding, Source
+from ..schemas import CodeFile, Facts, Finding, LogStatement, Operation, Source
+from ._code_ops import bodiless_success, operations_for, sensitive_response_fields
 from ._finding import finding
+
+# Fields named in one message; the rest are counted.
+_NAMED = 5
 
 
 def _where(f: CodeFile, line: int | None) -> str:
@@ -54,7 +58,10 @@ def code_timeouts(files: list[CodeFile]) -> list[Finding]:
     return out
 
 
-def code_secrets(files: list[CodeFile]) -> list[Finding]:
+def code_secrets(files: list[CodeFile], facts: Facts | None = None) -> list[Finding]:
+    """Hard-coded credentials, and logs that write credentials or bodies. A logged body
+    matters when the documented body of the call can hold a credential or personal data;
+    otherwise the file's body logs are one grouped, low note."""
     out: list[Finding] = []
     for f in files:
         for s in f.secrets:
@@ -69,6 +76,7 @@ def code_secrets(files: list[CodeFile]) -> list[Finding]:
                     s.source,
                 )
             )
+        bodies = []
         for log in f.logs:
             if "token" in log.carries or "headers" in log.carries:
                 out.append(
@@ -82,16 +90,107 @@ def code_secrets(files: list[CodeFile]) -> list[Finding]:
                     )
                 )
             elif "body" in log.carries:
+                bodies.append(log)
+        out += _body_logs(f, bodies, facts)
+    return out
+
+
+def _body_logs(f: CodeFile, logs: list[LogStatement], facts: Facts | None) -> list[Finding]:
+    if not logs:
+        return []
+    logs = sorted(logs, key=lambda log: log.source.line or 0)
+    ops = _file_operations(f, facts)
+    fields = sensitive_response_fields(facts, ops) if facts is not None else []
+    if fields:
+        named = ", ".join(f"`{p}`" for p in fields[:_NAMED]) + (
+            f" and {len(fields) - _NAMED} more" if len(fields) > _NAMED else ""
+        )
+        keys = ", ".join(o.key for o in ops[:3]) + (" ..." if len(ops) > 3 else "")
+        return [
+            finding(
+                "secret-exposure",
+                "medium",
+                f"{log.call} writes a response or request body, and the documented body of "
+                f"{keys} holds credentials or personal data ({named})",
+                "log the status and an id only, or a redacted excerpt without those fields",
+                _where(f, log.source.line),
+                log.source,
+            )
+            for log in logs
+        ]
+    lines = ", ".join(str(log.source.line) for log in logs if log.source.line)
+    if ops:
+        why = "the documented bodies of its calls hold no credential or personal data"
+    elif facts is not None and facts.operations:
+        why = "its calls match no documented operation, so what the body holds is unknown"
+    else:
+        why = "give the spec to tell whether they can hold credentials or personal data"
+    first = logs[0]
+    count = f"{len(logs)} log calls write" if len(logs) > 1 else f"{first.call} writes"
+    return [
+        finding(
+            "secret-exposure",
+            "low",
+            f"{count} a response or request body (line {lines}); {why}",
+            "log a truncated excerpt; redact it if the API may put personal data in it",
+            _where(f, first.source.line),
+            first.source,
+        )
+    ]
+
+
+def _file_operations(f: CodeFile, facts: Facts | None) -> list[Operation]:
+    """The documented operations the file's calls stand for."""
+    if facts is None or not facts.operations:
+        return []
+    found: dict[str, Operation] = {}
+    for c in f.calls:
+        for op in operations_for(c.method, c.url, facts.operations):
+            found[op.key] = op
+    return list(found.values())
+
+
+def code_empty_bodies(files: list[CodeFile], facts: Facts | None = None) -> list[Finding]:
+    """A response body parsed as JSON where it can be empty: the parse raises on a success."""
+    out: list[Finding] = []
+    ops = facts.operations if facts is not None else []
+    for f in files:
+        for p in f.parses:
+            if p.guarded:
+                continue
+            what = f"`{'json.loads' if p.how == 'json.loads' else p.response + '.json()'}`"
+            where = _where(f, p.source.line)
+            if p.accepts_empty:
                 out.append(
                     finding(
-                        "secret-exposure",
-                        "low",
-                        f"{log.call} writes a response or request body",
-                        "log a redacted, truncated excerpt instead",
-                        _where(f, log.source.line),
-                        log.source,
+                        "silent-failure",
+                        "high",
+                        f"{what} parses the body of `{p.response}` after the code accepts "
+                        f"{' and '.join(p.accepts_empty)} as success, which has no body: the "
+                        "parse raises on a call that succeeded",
+                        "parse only when the body is not empty (check the status or the content "
+                        "first) and treat a bodiless success as success",
+                        where,
+                        p.source,
                     )
                 )
+                continue
+            for op in operations_for(p.method, p.url, ops):
+                status = bodiless_success(op)
+                if status is None:
+                    continue
+                out.append(
+                    finding(
+                        "silent-failure",
+                        "medium",
+                        f"{what} parses the body of `{p.response}`, and {op.key} documents a "
+                        f"{status} without a body: the parse raises on that success",
+                        f"check for {status} (or an empty body) before parsing",
+                        where,
+                        p.source,
+                    )
+                )
+                break
     return out
 
 

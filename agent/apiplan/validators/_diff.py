@@ -10,8 +10,19 @@ from __future__ import annotations
 
 import re
 
-from ..schemas import Body, Facts, Finding, Operation, Parameter, RiskCheck, SchemaField, Source
-from ..schemas._blueprint import Severity
+from ..schemas import (
+    Body,
+    Facts,
+    Finding,
+    Operation,
+    OperationChoice,
+    Parameter,
+    RiskCheck,
+    SchemaField,
+    Severity,
+    Source,
+    severity_rank,
+)
 from ._finding import finding
 
 _RULE = "schema-drift"
@@ -40,41 +51,88 @@ def _flat(
     depth: int = 0,
     seen: frozenset[str] = frozenset(),
 ) -> dict[str, SchemaField]:
-    """Dotted path -> field, following links to named schemas a few levels deep."""
+    """Dotted path -> field, following links to named schemas a few levels deep. A field linked
+    to several schemas (its oneOf variants) holds what any of them allows."""
     out: dict[str, SchemaField] = {}
     for f in fields:
         if f.marker == "truncated":
             continue
         path = prefix + f.path
         out[path] = f
+        # Items of a linked array are written as the reader writes inline ones: `records[].type`.
+        below = path + ("[]." if (f.type or "").startswith("array") else ".")
         if depth < _MAX_DEPTH:
-            for ref in f.refs:
-                if ref in seen or ref not in facts.schemas:
-                    continue
-                inner = facts.schemas[ref].fields
-                out.update(_flat(facts, inner, path + ".", depth + 1, seen | {ref}))
+            inner = [
+                _flat(facts, facts.schemas[ref].fields, below, depth + 1, seen | {ref})
+                for ref in f.refs
+                if ref not in seen and ref in facts.schemas
+            ]
+            out.update(_one_of(inner))
+    return out
+
+
+def _one_of(flats: list[dict[str, SchemaField]]) -> dict[str, SchemaField]:
+    """Fields of a value that is one of several schemas: a field may hold what any variant
+    allows, and is required only where every variant requires it."""
+    if len(flats) < 2:
+        return flats[0] if flats else {}
+    out: dict[str, SchemaField] = {}
+    for flat in flats:
+        for path, f in flat.items():
+            out[path] = f if path not in out else _either(out[path], f)
+    for path, f in out.items():
+        if f.required and not all(path in flat and flat[path].required for flat in flats):
+            out[path] = f.model_copy(update={"required": False})
     return out
 
 
 def _body(facts: Facts, body: Body | None) -> dict[str, SchemaField]:
     if body is None:
         return {}
-    return _flat(facts, facts.body_fields(body))
+    variants = [facts.schemas[r].fields for r in body.refs if r in facts.schemas]
+    if len(variants) < 2:
+        return _flat(facts, facts.body_fields(body))
+    return _one_of([_flat(facts, [*body.fields, *fields]) for fields in variants])
 
 
-def _required(fields: dict[str, SchemaField]) -> set[str]:
-    """Paths required all the way up: a required field inside an optional object is not."""
-    out = set()
-    for path, f in fields.items():
-        if not f.required:
-            continue
-        parts = path.split(".")
-        if all(
-            fields.get(".".join(parts[:i])) is None or fields[".".join(parts[:i])].required
-            for i in range(1, len(parts))
-        ):
-            out.add(path)
-    return out
+def _either(a: SchemaField, b: SchemaField) -> SchemaField:
+    """One field that may be ``a`` or ``b`` (two variants of a body)."""
+    types = sorted(_types(a.type) | _types(b.type))
+    return a.model_copy(
+        update={
+            "type": "|".join(types) or None,
+            "enum": [*a.enum, *(v for v in b.enum if v not in a.enum)] if a.enum and b.enum else [],
+            "nullable": a.nullable or b.nullable,
+            "required": a.required and b.required,
+            "refs": [*a.refs, *(r for r in b.refs if r not in a.refs)],
+        }
+    )
+
+
+def _aligned(
+    a: dict[str, SchemaField], b: dict[str, SchemaField]
+) -> tuple[dict[str, SchemaField], dict[str, SchemaField]]:
+    """Both sides written the same way when one is read as a root array (`[].id`) and the other
+    as its items (`id`): the reader gives an array of nullable items (``oneOf: [null, $ref]``)
+    as the item schema itself, so a 3.1 rewrite that drops the null would look like every
+    field removed. Only when the item fields match; a real object -> array change stays."""
+
+    def lifted(items: dict[str, SchemaField], rooted: dict[str, SchemaField]) -> bool:
+        keys = {k.removeprefix("[].") for k in rooted if k.startswith("[].")}
+        return "[]" in rooted and "[]" not in items and len(keys & set(items)) * 2 > len(items)
+
+    if lifted(a, b):
+        return {"[]": b["[]"], **{f"[].{k}": v for k, v in a.items()}}, b
+    if lifted(b, a):
+        return a, {"[]": a["[]"], **{f"[].{k}": v for k, v in b.items()}}
+    return a, b
+
+
+def _parent(path: str) -> str | None:
+    """The field that holds ``path``: `data` for `data[].id`, `a` for `a.b`; None at the top."""
+    if "." not in path:
+        return None
+    return path.rsplit(".", 1)[0].removesuffix("[]")
 
 
 def _auth(op: Operation) -> set[str]:
@@ -130,6 +188,15 @@ def _moved_to(new: Facts, op: Operation) -> Operation | None:
 
 def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | SchemaField) -> None:
     """A value the client sends: it may widen, not narrow."""
+    if isinstance(a, SchemaField) and isinstance(b, SchemaField) and len(_variants(a)) > 1:
+        dropped = _variants(a) - _variants(b) if _variants(b) else set[str]()
+        if dropped:
+            d.add(
+                "high",
+                f"{where} no longer accepts the shape {_values(dropped)}",
+                "send one of the shapes it still accepts",
+                b.source,
+            )
     lost = _not_covered(_types(a.type), _types(b.type))
     if a.type and b.type and lost:
         d.add(
@@ -138,7 +205,7 @@ def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | Schem
             "update the request model: the old type is rejected",
             b.source,
         )
-    gone = set(a.enum) - set(b.enum) if b.enum else set()
+    gone = set(a.enum) - set(b.enum) if b.enum else set[str]()
     if gone:
         d.add(
             "high",
@@ -150,8 +217,23 @@ def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | Schem
         d.add("high", f"{where} no longer accepts null", "send a value or omit it", b.source)
 
 
+def _variants(f: SchemaField) -> set[str]:
+    """Named schemas a field may be, by name (keys differ between two files' versions)."""
+    return {ref.rsplit("/", 1)[-1] for ref in f.refs}
+
+
 def _read(d: _Diff, where: str, a: SchemaField, b: SchemaField) -> None:
     """A value the client reads: it may narrow, not widen."""
+    # A new variant beside the old ones (oneOf grew); a renamed schema is not a new shape.
+    before, after = _variants(a), _variants(b)
+    added_variants = after - before if before and before < after else set[str]()
+    if added_variants:
+        d.add(
+            "medium",
+            f"{where} may now also be {_values(added_variants)}",
+            "accept the new shape (check its type or discriminator before reading it)",
+            b.source,
+        )
     new_types = _not_covered(_types(b.type), _types(a.type))
     if a.type and b.type and new_types:
         kept = _types(b.type) - new_types
@@ -161,7 +243,7 @@ def _read(d: _Diff, where: str, a: SchemaField, b: SchemaField) -> None:
             "update the response model; a strict validator rejects the new type",
             b.source,
         )
-    added = set(b.enum) - set(a.enum) if a.enum else set()
+    added = set(b.enum) - set(a.enum) if a.enum else set[str]()
     if added:
         d.add(
             "medium",
@@ -214,9 +296,23 @@ def _parameters(d: _Diff, a: Operation, b: Operation) -> None:
             _sent(d, f"parameter `{p.name}`", p, pb[k])
 
 
+def _newly_required(before: dict[str, SchemaField], after: dict[str, SchemaField]) -> set[str]:
+    """Request fields a client may now be rejected for omitting: required where they were not,
+    at the top, or inside an object the client could already send (an optional object it sends
+    must now carry them). A new object's own required fields go with the object."""
+    out: set[str] = set()
+    for path, f in after.items():
+        if not f.required or (path in before and before[path].required):
+            continue
+        parent = _parent(path)
+        if parent is None or (parent in before and parent in after):
+            out.add(path)
+    return out
+
+
 def _request_body(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> None:
-    ra, rb = _body(old, a.request_body), _body(new, b.request_body)
-    for path in sorted(_required(rb) - _required(ra)):
+    ra, rb = _aligned(_body(old, a.request_body), _body(new, b.request_body))
+    for path in sorted(_newly_required(ra, rb)):
         d.add(
             "high",
             f"new required request field `{path}`",
@@ -237,8 +333,9 @@ def _responses(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> 
     sb = {r.status: r for r in b.responses}
     for status, r in sb.items():
         if status not in sa and not status.startswith("2"):
+            # Servers could always send it; documenting it breaks nobody, but it wants an action.
             d.add(
-                "medium",
+                "low",
                 f"new error status {status}",
                 "add it to the error map with an action",
                 r.source,
@@ -262,9 +359,10 @@ def _responses(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> 
             continue
         if not status.startswith("2"):
             continue
-        fa, fb = _body(old, r.body), _body(new, sb[status].body)
+        fa, fb = _aligned(_body(old, r.body), _body(new, sb[status].body))
         for path in sorted(set(fa) - set(fb)):
-            if "." not in path or path.rsplit(".", 1)[0] in fb:
+            parent = _parent(path)
+            if parent is None or parent in fb:
                 d.add(
                     "high",
                     f"response field `{path}` ({status}) was removed",
@@ -354,13 +452,18 @@ def _operation(old: Facts, new: Facts, a: Operation) -> list[Finding]:
     return d.out
 
 
-def diff_operations(old: Facts, new: Facts, keys: list[str]) -> RiskCheck:
-    """Breaking changes of the operations ``keys`` from ``old`` to ``new``."""
+def diff_operations(
+    old: Facts, new: Facts, keys: list[str], *, choices: list[OperationChoice] | None = None
+) -> RiskCheck:
+    """Breaking changes of the operations ``keys`` from ``old`` to ``new``. ``choices`` say why
+    each was selected (a goal's reasons); the report names every operation it compared."""
     out: list[Finding] = _servers(old, new)
+    why = {c.key: c for c in choices or []}
+    compared: list[OperationChoice] = []
     for key in keys:
         a = old.operation(key)
         if a is not None:
             out += _operation(old, new, a)
-    order = {"high": 0, "medium": 1, "low": 2}
-    out.sort(key=lambda f: (order[f.severity], f.location, f.message))
-    return RiskCheck(rules_run=[_RULE], findings=out)
+            compared.append(why.get(key) or OperationChoice(key=key, score=0))
+    out.sort(key=lambda f: (severity_rank(f.severity), f.location, f.message))
+    return RiskCheck(rules_run=[_RULE], findings=out, compared=compared)
