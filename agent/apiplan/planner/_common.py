@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .._constants import IDEMPOTENT_METHODS
 from ..schemas import (
@@ -38,13 +38,13 @@ class PlanInput:
     selection: list[OperationChoice]
     deadline: float | None = None
     code_stack: str | None = None
-    notes: dict[str, object] = field(default_factory=dict)
+    notes: dict[str, object] = field(default_factory=dict[str, object])
     workflow: Workflow | None = None
     """The selection as ordered steps with what feeds what (``planner.build_workflow``)."""
 
     @property
     def operations(self) -> list[Operation]:
-        ops = []
+        ops: list[Operation] = []
         for choice in self.selection:
             op = self.facts.operation(choice.key)
             if op is not None:
@@ -72,15 +72,16 @@ _FOUND_NOTHING = "apiplan found nothing on this in the documents"
 
 def claim(text: str, *sources: Source | None, assume: str | None = None) -> Claim:
     """A claim with evidence when any source is given, else an assumption with its reason."""
-    evidence = _dedupe([s for s in sources if s is not None])
+    evidence = dedupe_sources([s for s in sources if s is not None])
     if evidence:
         return Claim(text=text, evidence=evidence)
     return Claim(text=text, assumption=assume or _FOUND_NOTHING)
 
 
-def _dedupe(sources: list[Source]) -> list[Source]:
+def dedupe_sources(sources: list[Source]) -> list[Source]:
+    """The sources in order, each place cited once."""
     seen: set[tuple[str, str | None, int | None, str | None]] = set()
-    out = []
+    out: list[Source] = []
     for s in sources:
         key = (s.document, s.pointer, s.line, s.text)
         if key not in seen:
@@ -89,12 +90,26 @@ def _dedupe(sources: list[Source]) -> list[Source]:
     return out
 
 
-def grounding(*sources: Source | None, assume: str | None = None) -> dict[str, object]:
+class Grounding(TypedDict, total=False):
+    """What grounds a claim: ``**grounding(...)`` into any Claim subclass."""
+
+    evidence: list[Source]
+    assumption: str
+
+
+def grounding(*sources: Source | None, assume: str | None = None) -> Grounding:
     """Keyword arguments for any Claim subclass: evidence, or an assumption."""
-    evidence = _dedupe([s for s in sources if s is not None])
+    evidence = dedupe_sources([s for s in sources if s is not None])
     if evidence:
         return {"evidence": evidence}
     return {"assumption": assume or _FOUND_NOTHING}
+
+
+def grounded_like(c: Claim) -> Grounding:
+    """The grounding of an existing claim, for a claim derived from it (a test of a row)."""
+    if c.evidence:
+        return {"evidence": c.evidence}
+    return {"assumption": c.assumption or _FOUND_NOTHING}
 
 
 def snake_key(key: str) -> str:
@@ -263,7 +278,7 @@ def row(
         action=action,
         retry=retry,
         log_fields=log_fields,
-        **grounding(*sources, assume=assume),  # type: ignore[arg-type]
+        **grounding(*sources, assume=assume),
     )
 
 
@@ -271,14 +286,18 @@ def effectively_required(fields: list[SchemaField]) -> list[SchemaField]:
     """Fields a valid body must carry: required themselves and under required parents only
     (Stripe's `shipping.address` is required only when the optional `shipping` is sent)."""
     by_path = {f.path: f for f in fields}
-    out = []
+    out: list[SchemaField] = []
     for f in fields:
         if not f.required or f.marker == "truncated":
             continue
         parts = f.path.split(".")
         ok = True
         for cut in range(1, len(parts)):
-            parent = by_path.get(".".join(parts[:cut]))
+            # `filters[].column` sits under the field `filters`; `[].name` under the body itself.
+            key = ".".join(parts[:cut]).removesuffix("[]")
+            if not key:
+                continue
+            parent = by_path.get(key)
             if parent is None or not parent.required:
                 ok = False
                 break

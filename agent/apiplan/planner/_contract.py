@@ -36,7 +36,7 @@ def nested_required(inp: PlanInput, fields: list[SchemaField]) -> list[tuple[Sch
     """
     out: list[tuple[SchemaField, str]] = []
     seen: set[str] = set()
-    frontier = [f for f in fields if f.refs and "." not in f.path.replace("[].", "")]
+    frontier = [f for f in fields if f.refs and "." not in f.path.removeprefix("[].")]
     for _ in range(NESTED_LINK_DEPTH):
         nxt: list[SchemaField] = []
         for parent in frontier:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 
 from .._constants import CONTRACT_FIELDS_LISTED
-from ..render._facts_md import requirement_text
-from ..schemas import Claim, EndpointScope, FieldSpec, OpenQuestion, Operation, SchemaField, Scope
+from ..schemas import (
+    Claim,
+    EndpointScope,
+    FieldLocation,
+    FieldSpec,
+    OpenQuestion,
+    Operation,
+    SchemaField,
+    Scope,
+    requirement_text,
+)
 from ._common import (
     PlanInput,
     body_fields,
@@ -34,7 +43,7 @@ def _without_endpoint(summary: str) -> str:
     return _LEADING_ENDPOINT.sub("", summary).strip()
 
 
-def _field_spec(f: SchemaField, location: str) -> FieldSpec:
+def _field_spec(f: SchemaField, location: FieldLocation) -> FieldSpec:
     bits = [f.type or "type not stated"]
     if f.format:
         bits.append(f.format)
@@ -45,7 +54,7 @@ def _field_spec(f: SchemaField, location: str) -> FieldSpec:
     return FieldSpec(
         text=f"{f.path}: " + ", ".join(bits),
         name=f.path,
-        location=location,  # type: ignore[arg-type]
+        location=location,
         type=f.type,
         required=f.required,
         evidence=[f.source],
@@ -58,7 +67,7 @@ def _listed(fields: list[SchemaField]) -> tuple[list[SchemaField], int]:
     # listed as part of the contract.
     usable = [f for f in fields if f.marker != "truncated" and f.confidence != "uncertain"]
     required = effectively_required(usable)
-    optional = [f for f in usable if not f.required and "." not in f.path.replace("[].", "")]
+    optional = [f for f in usable if not f.required and "." not in f.path.removeprefix("[].")]
     chosen = required + optional[:CONTRACT_FIELDS_LISTED]
     return chosen, len(usable) - len(chosen)
 
@@ -90,7 +99,7 @@ def auth_claim(inp: PlanInput, op: Operation) -> Claim:
             "Not stated: the docs define no security scheme.",
             assume="the documents define no security scheme; check how requests are authenticated",
         )
-    parts = []
+    parts: list[str] = []
     for s in schemes:
         if s.type == "http":
             parts.append(
