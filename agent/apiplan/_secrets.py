@@ -236,8 +236,20 @@ def looks_random(value: str) -> bool:
     return sum(classes) >= 2
 
 
+def _unescaped(text: str) -> str:
+    """``text`` with JSON-pointer escapes shown as separators, at the same offsets.
+
+    In ``#/paths/~1keys~1sk_live_…`` the ``~1`` stands for ``/``: without this view the key
+    would follow the digit ``1`` and no detector would see where it starts.
+    """
+    if "~" not in text:
+        return text
+    return text.replace("~1", "~/").replace("~0", "~ ")
+
+
 def find_secrets(text: str) -> Iterator[SecretHit]:
     """Credential-shaped values in ``text``, most specific kind first, each reported once."""
+    text = _unescaped(text)
     union, compiled = _combined()
     line_starts: list[int] | None = None
     spans = [(0, len(text))] if len(text) <= _WINDOWED_ABOVE else _windows(text)
@@ -337,6 +349,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
 def may_hold_secret(text: str) -> bool:
     """False when no detector can match ``text`` (a fast, conservative test)."""
     union: re.Pattern[str] | None = None
+    text = _unescaped(text)
     for m in _TRIGGER.finditer(text):
         if m.lastgroup == "context":
             return True
