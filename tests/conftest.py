@@ -4,24 +4,51 @@ non-loopback address fail loudly."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import apiplan
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("APIPLAN_CORPUS") or ROOT.parent / "shared" / "corpus")
+"""The shared corpus (``../shared/corpus``), read in place; ``APIPLAN_CORPUS`` points elsewhere
+(a missing folder shows that every corpus test skips rather than fails)."""
 EXAMPLES = ROOT / "examples"
 
 
 def corpus(*parts: str) -> Path:
-    """A file of the shared corpus, read in place; the test is skipped when it is absent."""
+    """A file or folder of the shared corpus, read in place; the test is skipped when absent.
+
+    Every test that reads the corpus goes through here (or :func:`corpus_facts`), so that the
+    suite skips, never fails, where ``../shared`` is not checked out.
+    """
     path = CORPUS.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"corpus file {path} not present")
+        pytest.skip(f"corpus {'file' if path.suffix else 'folder'} {path} not present")
     return path
+
+
+_FACTS: dict[tuple[str, ...], apiplan.Facts] = {}
+
+
+def shared_corpus_facts(*parts: str) -> apiplan.Facts:
+    """Facts of one corpus document, read once per session and shared by every test that asks:
+    the large specs take seconds each. Callers only read them (planning does not change facts)."""
+    if parts not in _FACTS:
+        _FACTS[parts] = apiplan.load_facts([corpus(*parts)])
+    return _FACTS[parts]
+
+
+@pytest.fixture(scope="session")
+def corpus_facts() -> Callable[..., apiplan.Facts]:
+    """:func:`shared_corpus_facts` as a fixture: ``corpus_facts("openapi", "x.json")``."""
+    return shared_corpus_facts
 
 
 def openapi_specs() -> list[Path]:

@@ -238,10 +238,8 @@ HOSTILE_DOCUMENTS: dict[str, tuple[str, bytes, str]] = {
 def test_hostile_documents_are_one_line_errors(tmp_path: Path, case: str) -> None:
     name, content, expected = HOSTILE_DOCUMENTS[case]
     path = tmp_path / name if "\x00" in name else write(tmp_path / name, content)
-    start = time.monotonic()
-    with pytest.raises(DocumentError) as info:
+    with pytest.raises(DocumentError) as info:  # how fast: benchmarks/bounded.py
         load_facts([str(path)])
-    assert time.monotonic() - start < 5
     assert expected in one_line(info.value)
 
 
@@ -300,10 +298,8 @@ def _aliased_string_spec(size: int, aliases: int) -> str:
 
 def test_long_string_aliased_thousands_of_times_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "big.yaml", _aliased_string_spec(3 * 1024 * 1024, 6000))
-    start = time.monotonic()
-    with pytest.raises(DocumentError, match="alias"):
+    with pytest.raises(DocumentError, match="alias"):  # how fast: benchmarks/bounded.py
         load_facts([path])
-    assert time.monotonic() - start < 5
 
 
 def test_expanded_size_is_budgeted_across_a_run(tmp_path: Path) -> None:
@@ -634,9 +630,7 @@ def test_reading_many_calls_is_linear(tmp_path: Path) -> None:
             "    r.raise_for_status()",
         ]
     path = write(tmp_path / "many.py", "\n".join(lines) + "\n")
-    start = time.monotonic()
-    facts = read_code([path])
-    assert time.monotonic() - start < 8  # 35 s when each call looked at the whole scope
+    facts = read_code([path])  # how fast (35 s once): benchmarks/bounded.py
     calls = facts.files[0].calls
     assert len(calls) == 5000 and all(c.status_checked for c in calls)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -235,10 +234,8 @@ def test_hostile_documents_fail_fast_with_one_line(tmp_path: Path, name: str) ->
     content, expected = HOSTILE[name]
     suffix = ".json" if name.endswith("json") else ".yaml"
     path = write(tmp_path, name + suffix, content)
-    start = time.monotonic()
-    with pytest.raises(DocumentError) as info:
+    with pytest.raises(DocumentError) as info:  # how fast: benchmarks/bounded.py
         load_facts([path])
-    assert time.monotonic() - start < 5
     message = str(info.value)
     assert expected in message and "\n" not in message
     assert message.startswith(str(path))
@@ -248,10 +245,9 @@ def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with path.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
-    start = time.monotonic()
+    # The size in the message comes from the check made before any byte is read.
     with pytest.raises(DocumentError, match=r"50\.0 MiB is over the 32 MiB limit"):
         load_facts([path])
-    assert time.monotonic() - start < 1
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

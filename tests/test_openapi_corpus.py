@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from apiplan import load_facts
 from apiplan.schemas import Facts
 
-from .conftest import corpus, openapi_specs, raw_load
+from .conftest import openapi_specs, raw_load, shared_corpus_facts
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -27,7 +27,7 @@ def _count_ops(raw: dict) -> int:
 
 @pytest.mark.parametrize("spec", openapi_specs(), ids=lambda p: p.name)
 def test_every_corpus_spec_gives_facts(spec: Path) -> None:
-    facts = load_facts([spec])
+    facts = shared_corpus_facts("openapi", spec.name)
     raw = raw_load(spec)
     assert len(facts.operations) == _count_ops(raw)
     assert facts.documents[0].sha256 and len(facts.documents[0].sha256) == 64
@@ -44,7 +44,7 @@ def _op(facts: Facts, key: str):
 
 
 def test_petstore_swagger2() -> None:
-    facts = load_facts([corpus("openapi", "oai-petstore-swagger2.json")])
+    facts = shared_corpus_facts("openapi", "oai-petstore-swagger2.json")
     assert facts.documents[0].version == "2.0"
     assert [s.url for s in facts.servers] == ["http://petstore.swagger.io/v1"]
     op = _op(facts, "GET /pets")
@@ -59,7 +59,7 @@ def test_petstore_swagger2() -> None:
 
 
 def test_pagerduty_events() -> None:
-    facts = load_facts([corpus("openapi", "pagerduty-events-v2-oas30.json")])
+    facts = shared_corpus_facts("openapi", "pagerduty-events-v2-oas30.json")
     keys = {op.key for op in facts.operations}
     assert keys == {"POST /enqueue", "POST /change/enqueue"}
     assert [s.url for s in facts.servers] == ["https://events.pagerduty.com/v2"]
@@ -73,7 +73,7 @@ def test_pagerduty_events() -> None:
 
 
 def test_stripe_cycles_and_default_errors() -> None:
-    facts = load_facts([corpus("openapi", "stripe-spec3-2021-06.json")])
+    facts = shared_corpus_facts("openapi", "stripe-spec3-2021-06.json")
     assert len(facts.operations) == 374
     create = _op(facts, "POST /v1/charges")
     statuses = [r.status for r in create.responses]
@@ -98,7 +98,7 @@ def test_stripe_cycles_and_default_errors() -> None:
 
 
 def test_kubernetes_swagger2_is_complete_and_bounded() -> None:
-    facts = load_facts([corpus("openapi", "kubernetes-v1.29-swagger2.json")])
+    facts = shared_corpus_facts("openapi", "kubernetes-v1.29-swagger2.json")
     assert len(facts.operations) == 878
     assert [s.name for s in facts.security_schemes] == ["BearerToken"]
     scheme = facts.security_schemes[0]
@@ -116,7 +116,7 @@ def test_kubernetes_swagger2_is_complete_and_bounded() -> None:
 
 
 def test_slack_reports_body_errors_and_tokens() -> None:
-    facts = load_facts([corpus("openapi", "slack-web-api-swagger2.json")])
+    facts = shared_corpus_facts("openapi", "slack-web-api-swagger2.json")
     post = _op(facts, "POST /chat.postMessage")
     assert [r.status for r in post.responses] == ["200", "default"]
     token = next(p for p in post.parameters if p.name == "token")
@@ -131,8 +131,8 @@ def test_slack_reports_body_errors_and_tokens() -> None:
     assert scheme.type == "oauth2" and "chat:write:bot" in scheme.flows[0].scopes
 
 
-def test_openai_yaml_31_webhooks_and_bearer() -> None:
-    facts = load_facts([corpus("openapi", "openai-openapi-oas31.yaml")])
+def test_openai_yaml_31_webhooks_and_bearer(corpus_facts: Callable[..., Facts]) -> None:
+    facts = corpus_facts("openapi", "openai-openapi-oas31.yaml")
     assert facts.documents[0].version.startswith("3.1")
     assert any(s.type == "http" and s.scheme == "bearer" for s in facts.security_schemes)
     assert len(facts.webhooks) > 5
@@ -140,21 +140,21 @@ def test_openai_yaml_31_webhooks_and_bearer() -> None:
 
 
 def test_webhook_example_31() -> None:
-    facts = load_facts([corpus("openapi", "oai-webhook-example-oas31.json")])
+    facts = shared_corpus_facts("openapi", "oai-webhook-example-oas31.json")
     assert facts.operations == []
     assert [(w.name, w.method) for w in facts.webhooks] == [("newPet", "POST")]
     assert facts.webhooks[0].request_body is not None
 
 
 def test_jira_minified_json_lines_are_one() -> None:
-    facts = load_facts([corpus("openapi", "jira-software-cloud-oas30.min.json")])
+    facts = shared_corpus_facts("openapi", "jira-software-cloud-oas30.min.json")
     assert facts.documents[0].lines == 1
     assert {op.source.line for op in facts.operations} == {1}
     assert {s.type for s in facts.security_schemes} >= {"oauth2"}
 
 
 def test_twilio_basic_auth_and_form_bodies() -> None:
-    facts = load_facts([corpus("openapi", "twilio-api-v2010.json")])
+    facts = shared_corpus_facts("openapi", "twilio-api-v2010.json")
     assert [(s.type, s.scheme) for s in facts.security_schemes] == [("http", "basic")]
     msg = _op(facts, "POST /2010-04-01/Accounts/{AccountSid}/Messages.json")
     assert msg.request_body is not None
@@ -164,7 +164,7 @@ def test_twilio_basic_auth_and_form_bodies() -> None:
 
 
 def test_matrix_external_refs_missing_are_warnings() -> None:
-    facts = load_facts([corpus("openapi", "matrix-cs-login-oas31-extrefs.yaml")])
+    facts = shared_corpus_facts("openapi", "matrix-cs-login-oas31-extrefs.yaml")
     assert len(facts.operations) == 2
     missing = [w for w in facts.warnings if w.code == "unresolved-ref"]
     assert any("definitions/errors/error.yaml" in w.message for w in missing)
@@ -173,7 +173,7 @@ def test_matrix_external_refs_missing_are_warnings() -> None:
 
 
 def test_discord_rate_limits_per_operation() -> None:
-    facts = load_facts([corpus("openapi", "discord-openapi-oas31.json")])
+    facts = shared_corpus_facts("openapi", "discord-openapi-oas31.json")
     op = _op(facts, "POST /channels/{channel_id}/messages")
     assert "429" in {r.status for r in op.responses}
     assert any(r.operation == op.key and r.kind == "status" for r in facts.rate_limits)

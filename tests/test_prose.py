@@ -9,7 +9,7 @@ import pytest
 import apiplan
 from apiplan.schemas import Facts, Source
 
-from .conftest import CORPUS, corpus
+from .conftest import corpus
 
 
 def load(*names: str) -> Facts:
@@ -170,7 +170,7 @@ def test_matrix_only_inline_endpoints_count() -> None:
 
 
 def test_every_prose_page_loads_and_cites_real_lines() -> None:
-    for page in sorted((CORPUS / "prose").iterdir()):
+    for page in sorted(corpus("prose").iterdir()):
         facts = apiplan.load_facts([page])
         for op in facts.operations:
             assert op.source.line and op.source.document == str(page)
@@ -193,11 +193,8 @@ def test_hostile_prose(tmp_path: Path) -> None:
         "## Section\n\nSome text about `GET /items` and limits of 10 requests per second.\n\n"
         * 40000
     )
-    import time
-
-    start = time.monotonic()
+    # Its time is measured in benchmarks/bounded.py.
     facts = apiplan.load_facts([big])
-    assert time.monotonic() - start < 30
     assert facts.operation("GET /items") is not None
     binary = tmp_path / "page.md"
     binary.write_bytes(b"\x00\x01\x02 not text")

@@ -15,7 +15,7 @@ import pytest
 import apiplan
 from apiplan.sources._endpoints import generalise, match_key, scan_line, split_target, template
 
-from .conftest import CORPUS
+from .conftest import CORPUS, corpus
 
 
 def keys(tmp_path: Path, name: str, text: str) -> list[str]:
@@ -303,7 +303,7 @@ PAGES = sorted(_truth())
 def test_corpus_page_endpoints(page: str) -> None:
     """Every page finds (nearly) all its endpoints; a miss beyond one in ten fails."""
     want = {match_key(*e.split(" ", 1)) for e in _truth()[page]}
-    facts = apiplan.load_facts([CORPUS / page])
+    facts = apiplan.load_facts([corpus(page)])
     got = {match_key(op.method, op.path) for op in facts.operations}
     missed = want - got
     assert len(missed) <= max(1, len(want) // 10), sorted(missed)
@@ -316,7 +316,7 @@ def test_corpus_totals() -> None:
     if not truth:
         pytest.skip("corpus truth not present")
     hit = want_n = extra = 0
-    for page in (CORPUS / "prose").iterdir():
+    for page in corpus("prose").iterdir():
         want = {match_key(*e.split(" ", 1)) for e in truth.get(f"prose/{page.name}", [])}
         got = {match_key(op.method, op.path) for op in apiplan.load_facts([page]).operations}
         hit, want_n, extra = hit + len(want & got), want_n + len(want), extra + len(got - want)
@@ -515,7 +515,7 @@ All the following endpoints must be accessed with a `GET` HTTP request.
 @pytest.mark.parametrize("page", [p for p in PAGES if _truth()[p]])
 def test_every_page_with_endpoints_yields_a_plan(page: str) -> None:
     """A page that documents endpoints plans (here for its first endpoint), never 'no operations'."""
-    facts = apiplan.load_facts([CORPUS / page])
+    facts = apiplan.load_facts([corpus(page)])
     first = facts.operations[0]
     bp = apiplan.plan(facts, goal=first.summary or first.key, operations=[first.key])
     assert [e.operation for e in bp.scope.endpoints] == [first.key]
@@ -542,13 +542,10 @@ Request:
 
 
 def test_a_huge_one_line_page_is_read_in_bounded_time(tmp_path: Path) -> None:
-    """A 1 MB paragraph (a broken or hostile page) is read only in its beginning, and says so."""
-    import time
-
+    """A 1 MB paragraph (a broken or hostile page) is read only in its beginning, and says so
+    (its time is measured in benchmarks/bounded.py)."""
     words = "GET /api/v1/x rate limit 100 requests per minute following endpoint: all endpoints "
     page = tmp_path / "oneline.md"
     page.write_text("# T\n\n" + (words * (1_000_000 // len(words))) + "\n", encoding="utf-8")
-    start = time.monotonic()
     facts = apiplan.load_facts([page])
-    assert time.monotonic() - start < 10
     assert any(w.code == "block-truncated" for w in facts.warnings)

@@ -9,7 +9,9 @@ and item as it builds the objects, so no second pass is needed.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -17,7 +19,9 @@ import re
 import stat
 import sys
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +203,12 @@ def read_text(
     return text, hashlib.sha256(raw).hexdigest()
 
 
+_LOCATE_CACHE_SIZE = 1 << 16
+"""Pointers located remembered (parents of the next lookups); emptied when full."""
+_SMALL_MAPPING = 16
+"""Mappings up to this many keys are searched; larger ones get a key index once."""
+
+
 @dataclass
 class StructuredDocument:
     """A parsed JSON or YAML document that can say on which line any pointer stands."""
@@ -210,7 +220,7 @@ class StructuredDocument:
     syntax: str  # "json" or "yaml"
     data: Any
     _positions: _LineMap | None = None
-    _newlines: array | None = field(default=None, repr=False)  # type: ignore[type-arg]
+    _newlines: array[int] | None = field(default=None, repr=False)
     _locate_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _key_index: dict[int, dict[Any, int]] = field(default_factory=dict, repr=False)
 
@@ -261,8 +271,9 @@ class StructuredDocument:
             assert self._positions is not None
             child_entry = self._positions.get(id(child)) if isinstance(child, dict | list) else None
             result = (child, child_entry, best)
-        if len(cache) < 500_000:
-            cache[pointer] = result
+        if len(cache) >= _LOCATE_CACHE_SIZE:
+            cache.clear()  # extraction walks the document in order: recent parents come back
+        cache[pointer] = result
         return result
 
     def _child_position(self, container: Any, positions: Any, token: str) -> int:
@@ -270,6 +281,12 @@ class StructuredDocument:
         index is built the first time the mapping is asked about (most never are)."""
         if isinstance(container, list):
             i = int(token) + 1
+        elif len(container) <= _SMALL_MAPPING:
+            # Most mappings are small: a search of their keys costs less than an index.
+            try:
+                i = list(container).index(token) + 1
+            except ValueError:
+                i = len(positions)
         else:
             index = self._key_index.get(id(container))
             if index is None:
@@ -286,6 +303,29 @@ class StructuredDocument:
         return bisect.bisect_left(self._newlines, position) + 1
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: for building large acyclic data in one go.
+
+    Parsing and extracting a large spec allocates millions of dicts, lists and models that all
+    stay alive; the collector would walk them again and again (a fifth of the time of a
+    40,000-operation spec) to find nothing. It is re-enabled on the way out, as it was.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            # Straight to the oldest generation: otherwise the first young collection after
+            # this walks every object made in here (half a second for 10,000 operations).
+            # Young objects of the caller move there too; a full collection still finds any
+            # cycle among them.
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
 def parse_document(
     path: Path,
     display: str,
@@ -299,7 +339,8 @@ def parse_document(
     looks_json = text.lstrip()[:1] in ("{", "[")
     if suffix == ".json" or (looks_json and suffix not in (".yaml", ".yml")):
         try:
-            data = _load_json(text, display)
+            with paused_gc():
+                data = _load_json(text, display)
             if budget is not None:
                 budget.charge_expanded(display, len(text))
             return StructuredDocument(display, path, text, sha, "json", data)
@@ -309,7 +350,10 @@ def parse_document(
     max_chars, too_large = MAX_YAML_EXPANDED_CHARS, _ALIAS_BOMB
     if budget is not None and budget.expanded_left < max_chars:
         max_chars, too_large = budget.expanded_left, budget.expanded_reason
-    data, positions, expanded = _load_yaml(text, display, max_chars=max_chars, too_large=too_large)
+    with paused_gc():
+        data, positions, expanded = _load_yaml(
+            text, display, max_chars=max_chars, too_large=too_large
+        )
     if budget is not None:
         budget.charge_expanded(display, expanded)
     return StructuredDocument(display, path, text, sha, "yaml", data, _positions=positions)
@@ -403,7 +447,9 @@ def _close_json_frame(frame: list[Any], positions: _LineMap) -> None:
     obj, children, _, start = frame
     if isinstance(obj, dict | list):
         keys = obj if isinstance(obj, dict) else range(len(obj))
-        positions[id(obj)] = array("q", [start, *(children.get(k, -1) for k in keys)])
+        entry = array("q", (start,))
+        entry.extend(map(children.get, keys, repeat(-1)))  # one C loop per container
+        positions[id(obj)] = entry
 
 
 # --- YAML with lines --------------------------------------------------------------------------

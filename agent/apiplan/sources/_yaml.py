@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 # For each container (by id): its own line, then the lines of its keys/items in its own order (0
 # where none was recorded), in one array: a few bytes per entry where dictionaries took eighty.
-LineMap = dict[int, array]  # type: ignore[type-arg]
+LineMap = dict[int, "array[int]"]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("null", "bool", "int", "float", "str")}
@@ -67,7 +68,7 @@ class _Anchor:
     chars: int
 
 
-def _aligned(own: int, container: Any, lines: dict[Any, int]) -> array:  # type: ignore[type-arg]
+def _aligned(own: int, container: Any, lines: dict[Any, int]) -> array[int]:
     keys = container if isinstance(container, dict) else range(len(container))
     return array("q", [own, *(lines.get(k, 0) for k in keys)])
 
@@ -84,7 +85,7 @@ class EventLoader:
         max_alias_uses: int,
         max_depth: int,
     ) -> None:
-        self._parser = yaml.CSafeLoader(text)  # type: ignore[attr-defined]
+        self._parser = yaml.CSafeLoader(text)
         self._resolver = Resolver()
         self._constructor = SafeConstructor()
         self.max_nodes = max_nodes
@@ -119,11 +120,11 @@ class EventLoader:
         p.get_event()
         if not p.check_event(yaml.StreamEndEvent):
             event = p.get_event()
-            raise yaml.composer.ComposerError(
+            raise ComposerError(
                 "expected a single document in the stream",
                 None,
                 "but found another document",
-                event.start_mark,
+                event.start_mark if event is not None else None,
             )
         return self._root
 
@@ -161,9 +162,7 @@ class EventLoader:
             raise TooLarge  # an alias inside what it names stands for an endless document
         anchor = self._anchors.get(name)
         if anchor is None:
-            raise yaml.composer.ComposerError(
-                None, None, f"found undefined alias {name!r}", event.start_mark
-            )
+            raise ComposerError(None, None, f"found undefined alias {name!r}", event.start_mark)
         self.alias_uses += 1
         if self.alias_uses > self.max_alias_uses:
             raise TooLarge
@@ -255,7 +254,7 @@ class EventLoader:
             "while constructing a mapping",
             None,
             "expected a mapping or list of mappings for merging",
-            yaml.Mark("", 0, line - 1, 0, None, None),
+            yaml.Mark("", 0, line - 1, 0, None, 0),
         )
 
     def _merge(self, frame: _Frame) -> None:
@@ -278,7 +277,7 @@ class EventLoader:
                 None,
                 None,
                 "!!omap and !!pairs need a list of one-pair mappings",
-                yaml.Mark("", 0, frame.line - 1, 0, None, None),
+                yaml.Mark("", 0, frame.line - 1, 0, None, 0),
             )
         data: dict[Any, Any] = {}
         lines: dict[Any, int] = {}
@@ -308,7 +307,7 @@ class EventLoader:
 
     @staticmethod
     def _duplicate(event: Any) -> yaml.MarkedYAMLError:
-        return yaml.composer.ComposerError(
+        return ComposerError(
             None, None, f"found duplicate anchor {event.anchor!r}", event.start_mark
         )
 
