@@ -47,6 +47,50 @@ def chat_reply(
     }
 
 
+def stream_reply(
+    content: str,
+    *,
+    pieces: int = 4,
+    gap: float = 0.0,
+    finish_reason: str = "stop",
+    usage: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """An OpenAI chat.completion.chunk stream (server-sent events) carrying ``content`` in
+    ``pieces`` chunks, ``gap`` seconds apart; ``usage`` in a last chunk when given."""
+    size = max(1, -(-len(content) // pieces))
+    texts = [content[i : i + size] for i in range(0, len(content), size)] or [""]
+    events = []
+    for n, text in enumerate(texts):
+        last = n == len(texts) - 1
+        choice = {
+            "index": 0,
+            "delta": {"role": "assistant", "content": text} if n == 0 else {"content": text},
+            "finish_reason": finish_reason if last else None,
+        }
+        events.append(
+            {
+                "id": "chatcmpl-s",
+                "object": "chat.completion.chunk",
+                "created": 1,
+                "model": "fake-model",
+                "choices": [choice],
+            }
+        )
+    if usage is not None:
+        events.append(
+            {
+                "id": "chatcmpl-s",
+                "object": "chat.completion.chunk",
+                "created": 1,
+                "model": "fake-model",
+                "choices": [],
+                "usage": usage,
+            }
+        )
+    chunks = [f"data: {json.dumps(e)}\n\n".encode() for e in events] + [b"data: [DONE]\n\n"]
+    return {"status": 200, "sse": chunks, "gap": gap}
+
+
 def anthropic_reply(tool: str, payload: dict[str, Any]) -> dict[str, Any]:
     """An Anthropic Messages reply calling tool ``tool`` with ``payload`` (the documented shape)."""
     return {
@@ -119,6 +163,20 @@ class FakeLLM:
                 if callable(reply):
                     reply = reply(body)
                 assert isinstance(reply, dict)
+                if "sse" in reply:
+                    self.send_response(reply.get("status", 200))
+                    self.send_header("content-type", "text/event-stream")
+                    self.send_header("connection", "close")
+                    self.end_headers()
+                    try:
+                        for chunk in reply["sse"]:
+                            time.sleep(reply.get("gap", 0.0))
+                            self.wfile.write(chunk)
+                            self.wfile.flush()
+                    except OSError:
+                        return  # the client closed the stream
+                    self.close_connection = True
+                    return
                 status = reply.get("status", 200)
                 raw = reply.get("raw")
                 data = (

@@ -91,7 +91,11 @@ def test_openai_compatible_plan_replayed(fake_when_recording: FakeLLM | None) ->
         ]
     with recorder.use_cassette("openai_compatible_plan.yaml") as cassette:
         bp = apiplan.plan(
-            [EXAMPLE], goal=GOAL, model="openai-compatible:fake-model", base_url=f"{BASE}/v1"
+            [EXAMPLE],
+            goal=GOAL,
+            model="openai-compatible:fake-model",
+            base_url=f"{BASE}/v1",
+            llm_mode="documents",  # recorded whole-phase answers
         )
     assert len(cassette.requests) == 4  # the invented field cost one re-ask
     assert "gift_wrap" not in bp.scope.model_dump_json()
@@ -108,7 +112,13 @@ def test_anthropic_scope_replayed(fake_when_recording: FakeLLM | None) -> None:
             anthropic_reply("Deliverable", json.loads(parts["deliverable"])),
         ]
     with recorder.use_cassette("anthropic_plan.yaml"):
-        bp = apiplan.plan([EXAMPLE], goal=GOAL, model="anthropic:fake-claude", base_url=BASE)
+        bp = apiplan.plan(
+            [EXAMPLE],
+            goal=GOAL,
+            model="anthropic:fake-claude",
+            base_url=BASE,
+            llm_mode="documents",  # recorded whole-phase answers
+        )
     assert bp.runs[0].model == "anthropic:fake-claude" and bp.runs[0].completion_tokens == 80
     assert bp.scope.endpoints[0].operation == "POST /shipments"
 
@@ -136,6 +146,7 @@ def test_llamacpp_smollm2_junk_is_caught_and_falls_back() -> None:
         read_timeout=300,
         phase_deadline=900,
         fallback_offline=True,
+        mode="documents",  # recorded whole-phase answers (see tests/test_llm_cassettes.py)
     )
     with recorder.use_cassette("llamacpp_smollm2_plan.yaml") as cassette:
         bp = run_phases(inp, LLMProvider(settings))

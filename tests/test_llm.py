@@ -19,6 +19,7 @@ from apiplan.providers._llm import LLMProvider, LLMSettings, parse_model
 
 from .conftest import EXAMPLES
 from .fake_llm import FakeLLM, anthropic_reply, chat_reply, silent_socket
+from .test_llm_decisions import decision_replies
 
 EXAMPLE = EXAMPLES / "parcelbox-openapi.yaml"
 GOAL = "create a shipment label for each paid order"
@@ -54,11 +55,15 @@ def offline_parts() -> tuple[apiplan.Facts, PlanInput, dict[str, str]]:
 
 
 def _provider(url: str, **kw: object) -> LLMProvider:
+    # These tests bound whole-phase answers (--llm-mode documents); test_llm_decisions.py covers
+    # the default decisions mode.
+    kw = {"mode": "documents", **kw}
     settings = LLMSettings(provider="openai-compatible", model="fake-model", base_url=url, **kw)  # type: ignore[arg-type]
     return LLMProvider(settings)
 
 
 def _plan(url: str, **kw: object) -> apiplan.Blueprint:
+    kw = {"llm_mode": "documents", **kw}
     return apiplan.plan(
         [EXAMPLE], goal=GOAL, model="openai-compatible:fake-model", base_url=url, **kw
     )  # type: ignore[arg-type]
@@ -239,7 +244,10 @@ def test_anthropic_path(fake: FakeLLM, offline_parts) -> None:  # type: ignore[n
     fake.script = [anthropic_reply("Scope", json.loads(parts["scope"]))]
     provider = LLMProvider(
         LLMSettings(
-            provider="anthropic", model="fake-claude", base_url=fake.url.removesuffix("/v1")
+            provider="anthropic",
+            model="fake-claude",
+            base_url=fake.url.removesuffix("/v1"),
+            mode="documents",
         )
     )
     scope = provider.scope(inp)
@@ -281,7 +289,12 @@ def test_secrets_in_docs_never_reach_the_prompt(fake: FakeLLM, tmp_path, offline
         chat_reply(parts["deliverable"]),
     ]
     apiplan.plan(
-        [doc], goal=GOAL, model="openai-compatible:m", base_url=fake.url, fallback="offline"
+        [doc],
+        goal=GOAL,
+        model="openai-compatible:m",
+        base_url=fake.url,
+        fallback="offline",
+        llm_mode="documents",
     )
     sent = json.dumps([r["body"] for r in fake.received])
     assert "9aZ8bY7cX6dW5eV4fU3gT2hS" not in sent and "[redacted:" in sent
@@ -309,6 +322,8 @@ def test_cli_plan_and_chat_end_to_end_against_a_local_server(
             str(EXAMPLE),
             "--goal",
             GOAL,
+            "--llm-mode",
+            "documents",
             "--model",
             "openai-compatible:fake-model",
             "--base-url",
@@ -331,10 +346,9 @@ def test_cli_plan_and_chat_end_to_end_against_a_local_server(
         "not_in_docs": [],
     }
     bad = {"answer": {"text": "Send `loyalty_points` too.", "evidence": evidence}}
+    # chat plans in decisions mode: one streamed answer per question, then the free-text turns.
     fake.script = [
-        chat_reply(parts["scope"]),
-        chat_reply(parts["plan"]),
-        chat_reply(parts["deliverable"]),
+        *decision_replies(),
         chat_reply(json.dumps(good)),
         chat_reply(json.dumps(bad)),
         chat_reply(json.dumps(bad)),
@@ -395,6 +409,7 @@ def test_library_bounds_reach_the_sdk(offline_parts) -> None:  # type: ignore[no
                 timeout=0.5,
                 max_retries=0,
                 phase_deadline=5,
+                llm_mode="documents",
             )
         assert time.monotonic() - start < 5
     finally:
@@ -482,6 +497,8 @@ def test_cli_context_window_refuses_a_prompt_that_cannot_fit(
             str(EXAMPLE),
             "--goal",
             GOAL,
+            "--llm-mode",
+            "documents",
             "--model",
             "openai-compatible:fake-model",
             "--base-url",
@@ -531,6 +548,8 @@ def test_the_process_exits_within_2s_of_the_phase_deadline(fake: FakeLLM) -> Non
             str(EXAMPLE),
             "--goal",
             GOAL,
+            "--llm-mode",
+            "documents",
             "--model",
             "openai-compatible:fake-model",
             "--base-url",
@@ -557,7 +576,10 @@ def test_llamacpp_context_window_is_learned_from_props(fake: FakeLLM, offline_pa
     _, inp, parts = offline_parts
 
     def llamacpp(**kw: object) -> LLMProvider:
-        return LLMProvider(LLMSettings(provider="llamacpp", model="m", base_url=fake.url, **kw))  # type: ignore[arg-type]
+        settings = LLMSettings(
+            provider="llamacpp", model="m", base_url=fake.url, mode="documents", **kw
+        )  # type: ignore[arg-type]
+        return LLMProvider(settings)
 
     fake.props = {"default_generation_settings": {"n_ctx": 1500}}
     with pytest.raises(PhaseError, match="1500-token context window"):

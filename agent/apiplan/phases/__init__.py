@@ -29,7 +29,9 @@ def run_phases(
         runs.append(
             PhaseRun(
                 phase=name,  # type: ignore[arg-type]
-                model=provider.name if not (info and info.fallback) else "offline",
+                model="offline"
+                if info and (info.fallback or getattr(info, "nothing_asked", False))
+                else provider.name,
                 fallback=bool(info and info.fallback),
                 seconds=round(time.perf_counter() - start, 3),
                 prompt_tokens=(info.prompt_tokens or info.prompt_tokens_estimated)
@@ -40,6 +42,8 @@ def run_phases(
                 fallback_error=(info.errors[-1][:300] if info.errors else None)
                 if info and info.fallback
                 else None,
+                decisions=list(info.decisions) if info else [],
+                calls=info.calls if info and info.decisions else None,
             )
         )
         if info is not None:
@@ -48,6 +52,12 @@ def run_phases(
                 if info.prompt_tokens or info.exact_count
                 else "estimated: tiktoken's encoding is not available offline"
             )
+            if info.decisions:
+                taken = sum(d.source == "model" for d in info.decisions)
+                say(
+                    f"phase {name}: {taken} of {len(info.decisions)} decisions from the model, "
+                    f"the rest from the offline planner ({info.calls} calls)"
+                )
             say(
                 f"phase {name}: prompt {runs[-1].prompt_tokens} tokens ({counted}), completion {info.completion_tokens}"
                 + (

@@ -1,9 +1,17 @@
 """Providers fill phases. One small seam; the offline planner is the default implementation."""
 
 from ._base import PhaseProvider
+from ._llm import LLMProvider, PhaseInfo, parse_model
 from ._offline import OfflineProvider
 
-__all__ = ["OfflineProvider", "PhaseProvider", "resolve_provider"]
+__all__ = [
+    "LLMProvider",
+    "OfflineProvider",
+    "PhaseInfo",
+    "PhaseProvider",
+    "parse_model",
+    "resolve_provider",
+]
 
 
 def resolve_provider(
@@ -19,9 +27,7 @@ def resolve_provider(
         return OfflineProvider()
     import dataclasses
 
-    from ._llm import LLMProvider, parse_model
-
     settings = parse_model(model, base_url=base_url, fallback=fallback)
     if bounds:
-        settings = dataclasses.replace(settings, **bounds)  # type: ignore[arg-type]
+        settings = dataclasses.replace(settings, **bounds)
     return LLMProvider(settings, tracer=tracer)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from ..planner import PlanInput
 from ..schemas import Deliverable, Scope, WorkingPlan
+
+if TYPE_CHECKING:
+    from ._llm import PhaseInfo
 
 
 class PhaseProvider(Protocol):
     """Fills the three generative phases; Phase 3 (risk) is always the deterministic validators."""
 
     name: str
+
+    @property
+    def run_info(self) -> Mapping[str, PhaseInfo]:
+        """Per phase name, how it ran (tokens, fallback and why): what the blueprint's ``runs``
+        report. Empty for a provider that calls no model."""
+        ...
 
     def scope(self, inp: PlanInput) -> Scope: ...
 

@@ -4,17 +4,19 @@ token budget (descriptions go first, then fields beyond the first ones per body)
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from .._tokens import count_tokens
 from ..planner import PlanInput
 
 
 def _strip(value: Any, keys: set[str]) -> Any:
+    """``value`` (dumped models: JSON-shaped) without ``keys`` at any depth."""
     if isinstance(value, dict):
-        return {k: _strip(v, keys) for k, v in value.items() if k not in keys}
+        node = cast("dict[str, Any]", value)  # isinstance leaves the item types unknown
+        return {k: _strip(v, keys) for k, v in node.items() if k not in keys}
     if isinstance(value, list):
-        return [_strip(v, keys) for v in value]
+        return [_strip(v, keys) for v in cast("list[Any]", value)]
     return value
 
 

@@ -18,19 +18,22 @@ import ipaddress
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
 from .._constants import (
     LLM_CONNECT_TIMEOUT_SECONDS,
+    LLM_IDLE_TIMEOUT_SECONDS,
     LLM_MAX_OUTPUT_TOKENS,
     LLM_MAX_REASKS,
     LLM_PHASE_DEADLINE_SECONDS,
     LLM_PROMPT_BUDGET_TOKENS,
     LLM_READ_TIMEOUT_SECONDS,
+    LLM_RUN_DEADLINE_SECONDS,
     LLM_SDK_MAX_RETRIES,
 )
 from .._prompts import render
@@ -39,8 +42,11 @@ from .._text import strip_controls
 from .._tokens import count_tokens
 from ..exceptions import PhaseError, UsageError
 from ..planner import PlanInput
-from ..schemas import ChatAnswer, Deliverable, Scope, WorkingPlan
+from ..schemas import ChatAnswer, DecisionRun, Deliverable, Scope, WorkingPlan
 from ._offline import OfflineProvider
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 # Local OpenAI-compatible servers and the port each listens on by default.
 _COMPATIBLE = {
@@ -78,6 +84,15 @@ class LLMSettings:
     # The environment variable holding the key for an OpenAI-compatible server; without it such
     # servers get no key at all (a provider's key goes only to that provider's own host).
     api_key_env: str | None = None
+    # 'decisions' (default): the model answers small structured questions and the offline
+    # planner renders the rest; 'documents': the model writes whole phase objects (for large
+    # models only: a small one never gets one accepted).
+    mode: str = "decisions"
+    # Once an answer streams, the longest silence between two chunks (the first-token wait is
+    # read_timeout: a CPU server may read the prompt for minutes).
+    idle_timeout: float = LLM_IDLE_TIMEOUT_SECONDS
+    # Wall clock of all the LLM calls of one run.
+    run_deadline: float = LLM_RUN_DEADLINE_SECONDS
 
     @property
     def label(self) -> str:
@@ -171,7 +186,12 @@ def build_client(settings: LLMSettings) -> Any:
         import instructor
     except ImportError:
         raise _install_hint("instructor") from None
-    timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
+    read = settings.read_timeout
+    if settings.mode == "decisions":
+        # Streamed: the first-token and idle bounds are watched by the caller (_stream); the
+        # socket's own read timeout is only the backstop behind them.
+        read = max(read, settings.idle_timeout) + _BACKSTOP_SECONDS
+    timeout = httpx.Timeout(read, connect=settings.connect_timeout)
     if settings.provider == "anthropic":
         key = api_key_for(settings)
         if not key and not settings.base_url:
@@ -217,10 +237,16 @@ class PhaseInfo:
     completion_tokens: int | None = None
     prompt_tokens_estimated: int | None = None
     exact_count: bool = False
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list[str])
     # Where the calls went (no credentials) and, when the phase failed, why in a few words.
     url: str = ""
     reason: str | None = None
+    # Decisions mode: each decision and where it came from; the calls made.
+    decisions: list[DecisionRun] = field(default_factory=list[DecisionRun])
+    calls: int = 0
+    largest_prompt: int = 0
+    # Decisions mode: the phase had no question for the model (it is the offline planner's).
+    nothing_asked: bool = False
 
 
 class LLMProvider:
@@ -232,10 +258,12 @@ class LLMProvider:
         # Built now: a missing key or SDK is reported before any document is read.
         self._client = client if client is not None else build_client(settings)
         self._built_here = client is None
-        self._tracer = tracer
-        self.run_info: dict[str, PhaseInfo] = {}
-        self._asked_window = False
         self._offline = OfflineProvider()
+        self.run_info: dict[str, PhaseInfo] = {}
+        # Run state shared with decisions mode (``_ask``), which reads and sets it.
+        self.tracer = tracer
+        self.asked_window = False  # the server was asked its context window (once per run)
+        self.run_started: float | None = None  # the first call's start: the run deadline's origin
 
     @property
     def client(self) -> Any:
@@ -245,6 +273,11 @@ class LLMProvider:
 
     # -- the seam -------------------------------------------------------------------------------------
     def scope(self, inp: PlanInput) -> Scope:
+        if self.settings.mode == "decisions":
+            from ._decisions import scope_questions
+
+            offline = self._offline.scope(inp)
+            return self._decide("scope", offline, scope_questions(inp, offline))
         values = self._values(inp)
         values["selected"] = [c.key for c in inp.selection]
         values["selection_json"] = "[" + ", ".join(c.model_dump_json() for c in inp.selection) + "]"
@@ -253,9 +286,14 @@ class LLMProvider:
         )
         # The selection is the planner's (the user's pins or the ranking), never the model's.
         result.selection = inp.selection
-        return result  # type: ignore[return-value]
+        return result
 
     def plan(self, inp: PlanInput, scope: Scope) -> WorkingPlan:
+        if self.settings.mode == "decisions":
+            from ._decisions import plan_questions
+
+            offline = self._offline.plan(inp, scope)
+            return self._decide("plan", offline, plan_questions(inp, offline))
         values = self._values(inp)
         values.update(
             scope_json=scope.model_dump_json(exclude_defaults=True),
@@ -268,9 +306,15 @@ class LLMProvider:
             render("plan", **values),
             inp,
             lambda: self._offline.plan(inp, scope),
-        )  # type: ignore[return-value]
+        )
 
     def deliverable(self, inp: PlanInput, scope: Scope, plan: WorkingPlan) -> Deliverable:
+        if self.settings.mode == "decisions":
+            from ._decisions import deliverable_questions
+
+            offline = self._offline.deliverable(inp, scope, plan)
+            questions = deliverable_questions(inp, offline, plan)
+            return self._decide("deliverable", offline, questions)
         values = self._values(inp)
         values.update(
             scope_json=scope.model_dump_json(exclude_defaults=True),
@@ -282,16 +326,22 @@ class LLMProvider:
             render("deliverable", **values),
             inp,
             lambda: self._offline.deliverable(inp, scope, plan),
-        )  # type: ignore[return-value]
+        )
 
     def answer(self, inp: PlanInput, blueprint_json: str, question: str) -> ChatAnswer:
         """A free-text question in chat, answered from the facts and the current blueprint."""
         values = self._values(inp)
         prompt = render("chat", **values, blueprint_json=blueprint_json, question=question)
-        return self._phase("chat", ChatAnswer, prompt, inp, None)  # type: ignore[return-value]
+        return self._phase("chat", ChatAnswer, prompt, inp, None)
 
     # -- internals ------------------------------------------------------------------------------------
-    def _close_client(self) -> None:
+    def _decide(self, phase: str, offline: M, questions: list[Any]) -> M:
+        """Decisions mode: the offline phase, changed where the model's answers pass the checks."""
+        from ._ask import decide
+
+        return decide(self, phase, offline, questions)
+
+    def close_client(self) -> None:
         sdk = getattr(self._client, "client", None)
         close = getattr(sdk, "close", None)
         if callable(close):
@@ -312,8 +362,13 @@ class LLMProvider:
         return {"goal": inp.goal, "context": inp.ctx.sentences, "facts_json": facts_json}
 
     def _phase(
-        self, phase: str, model_cls: type[BaseModel], prompt: str, inp: PlanInput, offline: Any
-    ) -> BaseModel:
+        self,
+        phase: str,
+        model_cls: type[M],
+        prompt: str,
+        inp: PlanInput,
+        offline: Callable[[], M] | None,
+    ) -> M:
         from ..validators import Known, phase_problems
 
         known = inp.notes.get("known")
@@ -331,8 +386,8 @@ class LLMProvider:
         info.prompt_tokens_estimated, info.exact_count = estimate, exact
         max_tokens = self.settings.max_output_tokens
         window = self.settings.context_window
-        if window is None and not self._asked_window:
-            self._asked_window = True  # once per run: a server that does not say is not re-asked
+        if window is None and not self.asked_window:
+            self.asked_window = True  # once per run: a server that does not say is not re-asked
             window = self.settings.context_window = server_context_window(self.settings)
         if window is not None:
             room = window - estimate - _MESSAGE_OVERHEAD_TOKENS
@@ -350,23 +405,21 @@ class LLMProvider:
                 if not self.settings.fallback_offline or offline is None:
                     raise PhaseError(phase, self.name, [problem], url=info.url, reason=info.reason)
                 info.fallback = True
-                return offline()  # type: ignore[no-any-return]
+                return offline()
             max_tokens = min(max_tokens, room)
         self.run_info[phase] = info
-        span = (
-            self._tracer.span(phase, prompt_tokens=estimate) if self._tracer is not None else None
-        )
+        span = self.tracer.span(phase, prompt_tokens=estimate) if self.tracer is not None else None
         client = self.client  # a missing key or SDK is a usage error, not a phase failure
         start = time.monotonic()
         deadline = start + self.settings.phase_deadline
         # Our own 429/5xx retries where the SDK's are off (a loopback server).
         own_retries = self.settings.sdk_max_retries if is_loopback(self.settings) else 0
 
-        def call() -> tuple[BaseModel, Any]:
+        def call() -> tuple[M, Any]:
             attempt = 0
             while True:
                 try:
-                    return client.chat.completions.create_with_completion(  # type: ignore[no-any-return]
+                    return client.chat.completions.create_with_completion(
                         model=self.settings.model,
                         response_model=model_cls,
                         messages=messages,
@@ -375,7 +428,7 @@ class LLMProvider:
                         context={"apiplan_known": known, "apiplan_check": phase_problems},
                     )
                 except Exception as exc:
-                    wait = _retry_wait(exc, attempt)
+                    wait = retry_wait(exc, attempt)
                     if wait is None or attempt >= own_retries:
                         raise
                     if time.monotonic() + wait >= deadline:
@@ -384,13 +437,13 @@ class LLMProvider:
                     time.sleep(wait)
 
         try:
-            future = _run_in_daemon(call, name=f"apiplan-{phase}")
+            future = run_in_daemon(call, name=f"apiplan-{phase}")
             try:
                 result, completion = future.result(timeout=max(0.0, deadline - time.monotonic()))
             except concurrent.futures.TimeoutError:
                 # Close the connection: the server stops generating. The worker is a daemon
                 # thread, so the process can exit at once whatever the socket does.
-                self._close_client()
+                self.close_client()
                 raise _Deadline(
                     f"no valid answer within the {self.settings.phase_deadline:g} s phase deadline"
                 ) from None
@@ -411,7 +464,7 @@ class LLMProvider:
                 )
             return result
         except Exception as exc:  # the SDKs, instructor and the deadline all end here
-            info.errors += [str(exc)] if isinstance(exc, _Deadline) else _errors_of(exc)
+            info.errors += [str(exc)] if isinstance(exc, _Deadline) else errors_of(exc)
             info.reason = failure_reason(exc, self.settings.max_reasks)
             if span is not None:
                 span.end(output=None, error=info.errors[-1] if info.errors else type(exc).__name__)
@@ -422,15 +475,15 @@ class LLMProvider:
                     info.errors or [type(exc).__name__],
                     url=info.url,
                     reason=info.reason,
-                ) from None
+                ) from exc
             info.fallback = True
             return offline()
 
 
-def _run_in_daemon(fn: Any, *, name: str) -> concurrent.futures.Future[Any]:
+def run_in_daemon(fn: Callable[[], T], *, name: str) -> concurrent.futures.Future[T]:
     """Run ``fn`` in a daemon thread: a call abandoned at the deadline never delays the exit
     (a pool's worker thread is joined at interpreter exit, however long its socket waits)."""
-    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    future: concurrent.futures.Future[T] = concurrent.futures.Future()
 
     def work() -> None:
         if not future.set_running_or_notify_cancel():
@@ -464,7 +517,7 @@ def _status_of(exc: BaseException) -> int | None:
     return None
 
 
-def _retry_wait(exc: BaseException, attempt: int) -> float | None:
+def retry_wait(exc: BaseException, attempt: int) -> float | None:
     """Seconds to wait before resending after a 429 or 5xx (Retry-After when given, capped);
     None for anything else: a timeout, a refused connection or an invalid answer is not resent."""
     status = _status_of(exc)
@@ -515,16 +568,26 @@ def server_context_window(settings: LLMSettings) -> int | None:
             timeout=httpx.Timeout(_PROPS_TIMEOUT_SECONDS),
             follow_redirects=False,
         )
-        data = response.json() if response.status_code == 200 else {}
+        data = json_object(response.json() if response.status_code == 200 else {})
     except Exception:  # a best-effort probe: any failure only means the window stays unknown
         return None
-    if not isinstance(data, dict):
+    if data is None:
         return None
-    general = data.get("default_generation_settings")
-    n_ctx = general.get("n_ctx") if isinstance(general, dict) else data.get("n_ctx")
+    general = json_object(data.get("default_generation_settings"))
+    n_ctx = general.get("n_ctx") if general is not None else data.get("n_ctx")
     return n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None
 
 
+def json_object(value: object) -> dict[str, object] | None:
+    """``value`` when it is a JSON object (parsed JSON: its keys are strings), else None."""
+    if not isinstance(value, dict):
+        return None
+    # isinstance leaves the item types unknown; parsed JSON's keys are strings.
+    return cast("dict[str, object]", value)
+
+
+# How much longer than the streamed bounds the socket waits (they must fire first).
+_BACKSTOP_SECONDS = 2.0
 # GET /props is a local, cheap call: a server that does not answer at once does not have it.
 _PROPS_TIMEOUT_SECONDS = 2.0
 
@@ -539,10 +602,11 @@ class _Deadline(Exception):
     """The phase's wall-clock deadline passed (the worker thread is abandoned; its socket times out)."""
 
 
-def _errors_of(exc: BaseException) -> list[str]:
+def errors_of(exc: BaseException) -> list[str]:
     """The last validation errors (instructor keeps them) or the transport error, one line each."""
     out: list[str] = []
-    failed = getattr(exc, "failed_attempts", None) or []
+    # instructor's retry error keeps each failed attempt (an object with ``exception``).
+    failed: list[object] = getattr(exc, "failed_attempts", None) or []
     for attempt in failed[-3:]:
         e = getattr(attempt, "exception", None)
         if e is not None:
