@@ -8,10 +8,9 @@ import pytest
 import apiplan
 from apiplan.planner import parse_context
 
-from .conftest import CORPUS, EXAMPLES
+from .conftest import EXAMPLES, corpus
 
 EXAMPLE = str(EXAMPLES / "parcelbox-openapi.yaml")
-PAGERDUTY = CORPUS / "openapi" / "pagerduty-events-v2-oas30.json"
 
 
 def _policy(goal: str, context: list[str] | None = None, deadline: float | None = None):
@@ -78,10 +77,8 @@ def test_reasoning_names_the_deadline_origin_and_what_was_cut() -> None:
 
 
 def test_docs_advice_shapes_the_reasoning() -> None:
-    if not PAGERDUTY.exists():
-        pytest.skip("corpus not present")
     bp = apiplan.plan(
-        [str(PAGERDUTY)],
+        [str(corpus("openapi", "pagerduty-events-v2-oas30.json"))],
         goal="trigger an alert when the nightly job fails",
         operations=["POST:/enqueue"],
     )

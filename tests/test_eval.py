@@ -9,20 +9,19 @@ import jsonschema
 import pytest
 import yaml
 
-from apiplan._eval import GOLDEN, run_eval, score_case
+from apiplan._eval import run_eval, score_case
 from apiplan.schemas import GoldenCase
 
-from .conftest import CORPUS, ROOT
+from .conftest import ROOT, corpus
 from .test_cli_facts import run
 
 BASELINE = json.loads((ROOT / "evals" / "baseline.json").read_text())
+GOLDEN = ROOT / "evals" / "golden"
 
 
 @pytest.fixture(scope="module")
 def report():  # type: ignore[no-untyped-def]
-    if not CORPUS.exists():
-        pytest.skip("corpus not present")
-    return run_eval([], jobs=2)
+    return run_eval([GOLDEN], jobs=2, corpus=corpus())
 
 
 def test_at_least_15_cases_valid_against_the_exported_schema() -> None:
@@ -52,7 +51,7 @@ def test_scoring_catches_invented_and_missing_things(report) -> None:  # type: i
     case = GoldenCase.model_validate(
         yaml.safe_load((GOLDEN / "slack-post-message.yaml").read_text())
     )
-    bp = apiplan.plan([CORPUS / "openapi" / "slack-web-api-swagger2.json"], goal=case.goal)
+    bp = apiplan.plan([corpus("openapi", "slack-web-api-swagger2.json")], goal=case.goal)
     bad = bp.model_copy(deep=True)
     bad.deliverable.error_map = [
         r for r in bad.deliverable.error_map if r.error_class != "error-in-body"
@@ -66,11 +65,27 @@ def test_scoring_catches_invented_and_missing_things(report) -> None:  # type: i
 def test_eval_cli_formats_and_exit_codes(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     r = run(
-        "eval", GOLDEN / "petstore-list.yaml", GOLDEN / "mastodon-lists.yaml", "-f", "md", "-o", out
+        "eval",
+        GOLDEN / "petstore-list.yaml",
+        GOLDEN / "mastodon-lists.yaml",
+        "-f",
+        "md",
+        "-o",
+        out,
+        cwd=ROOT,
     )
     assert r.returncode == 0, r.stderr
     assert "| petstore-list | yes |" in out.read_text()
-    r = run("eval", GOLDEN / "petstore-list.yaml", "--min-score", "1.0", "-f", "json")
+    r = run(
+        "eval",
+        "--cases",
+        GOLDEN / "petstore-list.yaml",
+        "--min-score",
+        "1.0",
+        "-f",
+        "json",
+        cwd=ROOT,
+    )
     assert r.returncode == 0 and json.loads(r.stdout)["cases"][0]["name"] == "petstore-list"
     bad = tmp_path / "bad.yaml"
     bad.write_text("goal: x\n")

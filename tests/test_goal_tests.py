@@ -7,7 +7,7 @@ import pytest
 import apiplan
 from apiplan.schemas import Blueprint
 
-from .conftest import CORPUS, EXAMPLES
+from .conftest import EXAMPLES, corpus
 
 
 def _plan(doc: str, goal: str, pins: list[str] | None = None) -> Blueprint:
@@ -15,10 +15,7 @@ def _plan(doc: str, goal: str, pins: list[str] | None = None) -> Blueprint:
 
 
 def _corpus(name: str) -> str:
-    path = CORPUS / "openapi" / name
-    if not path.exists():
-        pytest.skip("corpus not present")
-    return str(path)
+    return str(corpus("openapi", name))
 
 
 def test_idempotency_key_reuse_comes_first() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 import apiplan
 
-from .conftest import CORPUS, ROOT
+from .conftest import ROOT, corpus
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = {
@@ -37,10 +37,9 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_blueprint(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     spec, goal, pins = CASES[name]
-    if not (CORPUS / "openapi" / spec).exists():
-        pytest.skip("corpus not present")
+    path = corpus("openapi", spec)
     monkeypatch.chdir(ROOT)
-    doc = os.path.relpath(CORPUS / "openapi" / spec, ROOT)
+    doc = os.path.relpath(path, ROOT)
     text = apiplan.blueprint_to_markdown(apiplan.plan([doc], goal=goal, operations=pins))
     path = GOLDEN / f"{name}.md"
     if os.environ.get("UPDATE_GOLDEN"):

@@ -11,7 +11,7 @@ import apiplan
 from apiplan.validators._known import Known
 from apiplan.validators._silent import check_plan_silent_failures
 
-from .conftest import CORPUS
+from .conftest import corpus, shared_corpus_facts
 
 _EVENTS_SPEC = """
 openapi: 3.0.3
@@ -163,31 +163,29 @@ def test_honest_silence_in_the_markdown(events_spec: Path) -> None:
     assert "apiplan found no" in text
 
 
-@pytest.mark.skipif(not (CORPUS / "openapi").exists(), reason="corpus not present")
 def test_corpus_signals() -> None:
-    twilio = apiplan.load_facts([CORPUS / "openapi" / "twilio-api-v2010.json"])
+    twilio = shared_corpus_facts("openapi", "twilio-api-v2010.json")
     key = "POST /2010-04-01/Accounts/{AccountSid}/Messages.json"
     status = next(o for o in twilio.body_outcomes if o.operation == key and o.field == "status")
     assert {"failed", "undelivered"} <= set(status.failure_values)
     assert "queued" in status.pending_values
     assert any(s.operation == key and "1,600" in s.detail for s in twilio.size_limits)
-    discord = apiplan.load_facts([CORPUS / "openapi" / "discord-openapi-oas31.json"])
+    discord = shared_corpus_facts("openapi", "discord-openapi-oas31.json")
     dedup = [
         i.detail
         for i in discord.idempotency
         if i.operation == "POST /channels/{channel_id}/messages" and i.kind == "field"
     ]
     assert dedup == ["nonce"]  # enforce_nonce is its switch, not a dedup value
-    pagerduty = apiplan.load_facts([CORPUS / "openapi" / "pagerduty-events-v2-oas30.json"])
+    pagerduty = shared_corpus_facts("openapi", "pagerduty-events-v2-oas30.json")
     assert any(m.kind == "accepted" for m in pagerduty.async_markers)
 
 
-@pytest.mark.skipif(not (CORPUS / "openapi").exists(), reason="corpus not present")
 def test_paging_and_batching_from_the_operation_facts() -> None:
-    stripe = CORPUS / "openapi" / "stripe-spec3-2021-06.json"
+    stripe = corpus("openapi", "stripe-spec3-2021-06.json")
     [page] = apiplan.plan([stripe], goal="list charges", operations=["GET:/v1/charges"]).plan.paging
     assert page.style == "cursor" and "`starting_after`" in page.text and page.page_size_max == 100
-    discord = CORPUS / "openapi" / "discord-openapi-oas31.json"
+    discord = corpus("openapi", "discord-openapi-oas31.json")
     bp = apiplan.plan([discord], goal="ban", operations=["POST:/guilds/{guild_id}/bulk-ban"])
     [batch] = bp.plan.paging
     assert batch.batch_max_items == 200 and "`failed_users`" in batch.text

@@ -15,7 +15,7 @@ from apiplan import UsageError
 from apiplan.schemas import Blueprint, Claim, FieldSpec
 from apiplan.validators import check_blueprint
 
-from .conftest import EXAMPLES, corpus, raw_load
+from .conftest import EXAMPLES, corpus, raw_load, shared_corpus_facts
 
 EXAMPLE = EXAMPLES / "parcelbox-openapi.yaml"
 
@@ -39,7 +39,7 @@ _BLUEPRINTS: dict[str, tuple[apiplan.Facts, Blueprint]] = {}
 
 def built(spec: str, goal: str) -> tuple[apiplan.Facts, Blueprint]:
     if spec not in _BLUEPRINTS:
-        facts = apiplan.load_facts([corpus("openapi", spec)])
+        facts = shared_corpus_facts("openapi", spec)
         _BLUEPRINTS[spec] = (facts, apiplan.plan(facts, goal=goal))
     return _BLUEPRINTS[spec]
 

@@ -17,6 +17,7 @@ EXPECTED = [
     "DocumentError",
     "Facts",
     "PhaseError",
+    "PhaseProvider",
     "RefError",
     "Source",
     "UsageError",
@@ -72,7 +73,12 @@ def test_two_plans_with_different_models_at_once() -> None:
     try:
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             llm = pool.submit(
-                apiplan.plan, facts, goal=goal, model="openai-compatible:m", base_url=fake.url
+                apiplan.plan,
+                facts,
+                goal=goal,
+                model="openai-compatible:m",
+                base_url=fake.url,
+                llm_mode="documents",  # the script holds whole-phase answers
             )
             offline = pool.submit(apiplan.plan, facts, goal=goal, deadline=3)
             a, b = llm.result(timeout=60), offline.result(timeout=60)

@@ -456,7 +456,11 @@ def test_polling_and_paging_are_generated_from_the_blueprint(
     # nested request model with its constraints
     assert "filters: list[PostReportsFiltersItem] = Field(" in client
     assert "class PostReportsFiltersItem(BaseModel):" in client
-    assert 'values: list[Any] | None = Field(default=None, alias="values")' in client
+    # the item's required member, with its limit; optional members the contract leaves out
+    # are still accepted (the blueprint says it left documented fields out)
+    assert 'column: str = Field(alias="column", max_length=12)' in client
+    assert "values:" not in client
+    assert 'model_config = ConfigDict(extra="allow", populate_by_name=True)' in client
     assert 'kind: Literal["sales", "stock"] = Field(alias="kind")' in client
     assert 'max_length=40, min_length=3, pattern="^[A-Za-z ]+$")' in client
     listing = render_scaffold(blueprints["list"])["parcelbox_shipping_client.py"]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 import apiplan
 
-from .conftest import CORPUS
+from .conftest import corpus
 
 
 def _notes(spec: str, goal: str, pins: list[str] | None = None) -> list[str]:
-    path = CORPUS / "openapi" / spec
-    if not path.exists():
-        pytest.skip("corpus not present")
+    path = corpus("openapi", spec)
     bp = apiplan.plan([str(path)], goal=goal, operations=pins or [])
     return [n.text for n in bp.deliverable.security_notes]
 

@@ -84,10 +84,10 @@ def test_spans_are_redacted_and_flush_is_bounded(fake_langfuse: type[_Recorder])
 def test_eval_records_a_dataset_run_with_scores(
     fake_langfuse: type[_Recorder], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from apiplan._eval import GOLDEN, run_eval
+    from apiplan._eval import run_eval
 
     monkeypatch.chdir(ROOT)
-    report = run_eval([GOLDEN / "petstore-list.yaml"])
+    report = run_eval([ROOT / "evals" / "golden" / "petstore-list.yaml"])
     names = [kw["name"] for kind, kw in fake_langfuse.calls if kind == "score"]
     assert {"score", "selection_recall", "error_coverage", "invented", "leaks"} <= set(names)
     assert any(

@@ -14,6 +14,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._api import aplan, plan
     from .exceptions import ApiplanError, DocumentError, PhaseError, RefError, UsageError
+    from .providers import PhaseProvider
     from .render import blueprint_to_markdown, facts_to_markdown, to_json
     from .schemas import Blueprint, Facts, Source
     from .sources import load_facts
@@ -32,6 +33,7 @@ _LAZY = {
     "DocumentError": ".exceptions",
     "Facts": ".schemas",
     "PhaseError": ".exceptions",
+    "PhaseProvider": ".providers",
     "RefError": ".exceptions",
     "Source": ".schemas",
     "UsageError": ".exceptions",
@@ -44,6 +46,7 @@ __all__ = [
     "DocumentError",
     "Facts",
     "PhaseError",
+    "PhaseProvider",
     "RefError",
     "Source",
     "UsageError",

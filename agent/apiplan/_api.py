@@ -5,9 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from os import PathLike
+from typing import TYPE_CHECKING
 
+from .exceptions import UsageError
 from .planner import PlanInput, build_workflow, parse_context, selection_of
 from .schemas import Blueprint, Facts
+
+if TYPE_CHECKING:
+    from ._tracing import LangfuseTracer, NoTracer
+    from .providers import PhaseProvider
 
 # Below this no phase prompt fits (the role and instructions alone take about a thousand).
 _MIN_CONTEXT_WINDOW = 1024
@@ -21,7 +27,7 @@ def plan(
     operations: Sequence[str] = (),
     deadline: float | None = None,
     code: Sequence[str | PathLike[str]] = (),
-    model: str = "offline",
+    model: str | PhaseProvider = "offline",
     base_url: str | None = None,
     fallback: str = "none",
     timeout: float | None = None,
@@ -29,6 +35,8 @@ def plan(
     max_retries: int | None = None,
     context_window: int | None = None,
     api_key_env: str | None = None,
+    llm_mode: str | None = None,
+    run_deadline: float | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> Blueprint:
     """Build an integration blueprint for ``goal`` from API documents.
@@ -42,7 +50,10 @@ def plan(
         code: existing client code; the plan speaks in its stack and the risk check covers it.
         model: 'offline' (default): the deterministic planner; or 'openai:MODEL',
             'anthropic:MODEL', 'ollama:MODEL', 'llamacpp:MODEL', 'openai-compatible:MODEL'
-            (keys from OPENAI_API_KEY / ANTHROPIC_API_KEY).
+            (keys from OPENAI_API_KEY / ANTHROPIC_API_KEY); or a :class:`PhaseProvider`
+            instance: a host's own model client behind the same seam (see
+            :class:`apiplan.testing.TestProvider` for a test double). The options below that
+            configure a named model (base_url ... llm_mode) do not apply to an instance.
         base_url: an OpenAI-compatible server's URL (llama.cpp, vLLM, Ollama, LM Studio).
         fallback: 'offline' fills a phase the LLM could not produce from the offline planner
             (marked in the blueprint); 'none' raises PhaseError.
@@ -54,29 +65,43 @@ def plan(
         api_key_env: environment variable holding the key for an OpenAI-compatible server.
             Without it such servers get no key: OPENAI_API_KEY goes only to api.openai.com and
             ANTHROPIC_API_KEY only to api.anthropic.com.
+        llm_mode: 'decisions' (default): the model answers small structured questions (which
+            operations and why, safe to repeat, error classes, which questions matter) and the
+            offline planner renders the rest; 'documents': it writes whole phase objects.
+        run_deadline: wall clock of all the LLM calls of the run, in seconds
+            (LLM_RUN_DEADLINE_SECONDS); past it every remaining decision is the offline one.
         on_progress: called with one line per phase, for long runs.
 
     Raises:
-        UsageError: empty goal, unknown operation, nothing matches the goal.
+        UsageError: empty goal, unknown operation, nothing matches the goal; ``parameter``
+            names the argument at fault.
         DocumentError: a document cannot be read.
     """
-    from .exceptions import UsageError
     from .phases import run_phases
-    from .providers import resolve_provider
     from .sources import load_facts
 
     if not goal or not goal.strip():
-        raise UsageError("--goal is empty: say in plain words what the integration must do")
+        raise UsageError(
+            "goal is empty: say in plain words what the integration must do", parameter="goal"
+        )
     for name, value in (
-        ("--deadline", deadline),
+        ("deadline", deadline),
         ("timeout", timeout),
         ("phase_deadline", phase_deadline),
+        ("run_deadline", run_deadline),
     ):
         _require_seconds(name, value)
     if max_retries is not None and (
         isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
     ):
-        raise UsageError(f"max_retries {max_retries!r}: must be a whole number, 0 or more")
+        raise UsageError(
+            f"max_retries {max_retries!r}: must be a whole number, 0 or more",
+            parameter="max_retries",
+        )
+    if llm_mode not in (None, "decisions", "documents"):
+        raise UsageError(
+            f"llm_mode {llm_mode!r}: use 'decisions' or 'documents'", parameter="llm_mode"
+        )
     if context_window is not None and (
         isinstance(context_window, bool)
         or not isinstance(context_window, int)
@@ -84,34 +109,32 @@ def plan(
     ):
         raise UsageError(
             f"context_window {context_window!r}: a whole number of tokens, at least "
-            f"{_MIN_CONTEXT_WINDOW}"
+            f"{_MIN_CONTEXT_WINDOW}",
+            parameter="context_window",
         )
-    from ._tracing import make_tracer
-
-    tracer = (
-        make_tracer("apiplan.plan", {"goal": goal, "model": model}) if model != "offline" else None
-    )
-    bounds = {
-        k: v
-        for k, v in (
-            ("read_timeout", timeout),
-            ("phase_deadline", phase_deadline),
-            ("sdk_max_retries", max_retries),
-            ("context_window", context_window),
-            ("api_key_env", api_key_env),
-        )
-        if v is not None
-    }
-    provider = resolve_provider(
-        model, base_url=base_url, fallback=fallback, tracer=tracer, bounds=bounds
+    provider, tracer = _provider(
+        model,
+        goal=goal,
+        base_url=base_url,
+        fallback=fallback,
+        # Keyed by the parameter's name; _provider gives the provider its settings' names.
+        settings={
+            "timeout": timeout,
+            "phase_deadline": phase_deadline,
+            "max_retries": max_retries,
+            "context_window": context_window,
+            "api_key_env": api_key_env,
+            "llm_mode": llm_mode,
+            "run_deadline": run_deadline,
+        },
     )
     if isinstance(docs, Facts):
         facts = docs
         if code:
-            from .sources._code import read_code
-
+            # The code read as load_facts reads it, added to the facts given.
+            extra = load_facts([], code=list(code)).code
             facts = facts.model_copy()
-            facts.code = facts.code + read_code(list(code)).files
+            facts.code = facts.code + extra
     else:
         facts = load_facts(list(docs), code=list(code))
     if not facts.operations:
@@ -137,11 +160,64 @@ def plan(
             tracer.close()
 
 
+# plan()'s parameter -> the LLM settings field it sets.
+_SETTING = {
+    "timeout": "read_timeout",
+    "phase_deadline": "phase_deadline",
+    "max_retries": "sdk_max_retries",
+    "context_window": "context_window",
+    "api_key_env": "api_key_env",
+    "llm_mode": "mode",
+    "run_deadline": "run_deadline",
+}
+
+
+def _provider(
+    model: str | PhaseProvider,
+    *,
+    goal: str,
+    base_url: str | None,
+    fallback: str,
+    settings: dict[str, float | int | str | None],
+) -> tuple[PhaseProvider, LangfuseTracer | NoTracer | None]:
+    """The provider a model names (with its tracer), or the instance given, as it is."""
+    from .providers import resolve_provider
+
+    given = [k for k, v in settings.items() if v is not None]
+    if not isinstance(model, str):
+        given += ["base_url"] * (base_url is not None) + ["fallback"] * (fallback != "none")
+        if given:
+            raise UsageError(
+                f"{given[0]}: configures a model named by a string; a PhaseProvider instance "
+                "brings its own client and settings",
+                parameter=given[0],
+            )
+        missing = [a for a in ("name", "scope", "plan", "deliverable") if not hasattr(model, a)]
+        if missing:
+            raise UsageError(
+                f"model: a model name or a PhaseProvider (name, scope, plan, deliverable); "
+                f"{type(model).__name__} has no {missing[0]!r}",
+                parameter="model",
+            )
+        return model, None
+    from ._tracing import make_tracer
+
+    tracer = (
+        make_tracer("apiplan.plan", {"goal": goal, "model": model}) if model != "offline" else None
+    )
+    provider = resolve_provider(
+        model,
+        base_url=base_url,
+        fallback=fallback,
+        tracer=tracer,
+        bounds={_SETTING[k]: settings[k] for k in given},
+    )
+    return provider, tracer
+
+
 def _require_seconds(name: str, value: object) -> None:
     """A bound in seconds must be a finite positive number: NaN compares false to everything
     and infinity is no bound, so both would slip past a plain ``<= 0`` test."""
-    from .exceptions import UsageError
-
     if value is None:
         return
     if (
@@ -150,7 +226,9 @@ def _require_seconds(name: str, value: object) -> None:
         or not math.isfinite(value)
         or value <= 0
     ):
-        raise UsageError(f"{name} {value!r}: must be a positive, finite number of seconds")
+        raise UsageError(
+            f"{name} {value!r}: must be a positive, finite number of seconds", parameter=name
+        )
 
 
 async def aplan(
@@ -161,7 +239,7 @@ async def aplan(
     operations: Sequence[str] = (),
     deadline: float | None = None,
     code: Sequence[str | PathLike[str]] = (),
-    model: str = "offline",
+    model: str | PhaseProvider = "offline",
     base_url: str | None = None,
     fallback: str = "none",
     timeout: float | None = None,
@@ -169,6 +247,8 @@ async def aplan(
     max_retries: int | None = None,
     context_window: int | None = None,
     api_key_env: str | None = None,
+    llm_mode: str | None = None,
+    run_deadline: float | None = None,
 ) -> Blueprint:
     """:func:`plan` for async hosts: the same path, run in a worker thread so the event loop
     stays free (the SDK calls inside are bounded by the same timeouts and deadlines)."""
@@ -190,4 +270,6 @@ async def aplan(
         max_retries=max_retries,
         context_window=context_window,
         api_key_env=api_key_env,
+        llm_mode=llm_mode,
+        run_deadline=run_deadline,
     )

@@ -161,6 +161,16 @@ LLM_PROMPT_BUDGET_TOKENS = 12_000
 
 LLM_MAX_OUTPUT_TOKENS = 4_096
 
+LLM_IDLE_TIMEOUT_SECONDS = 30.0
+"""Longest silence between two streamed chunks once the answer has started: a CPU server is
+slow to read the prompt (the first-token wait is the read timeout) but then tokens flow."""
+
+LLM_RUN_DEADLINE_SECONDS = 900.0
+"""Wall clock for all the LLM calls of one run; past it every remaining decision is offline."""
+
+LLM_DECISION_MAX_OUTPUT_TOKENS = 700
+"""The longest answer a decision may take: choices and one-line reasons, never a document."""
+
 TRACE_FLUSH_SECONDS = 5.0
 """Longest wait for the tracing backend at the end of a run."""
 

@@ -7,34 +7,86 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ._secrets import find_secrets
 from ._version import __version__
-from .exceptions import ApiplanError, UsageError
-from .schemas import Blueprint, CaseScore, Claim, EvalReport, GoldenCase
-from .schemas._eval import WorkflowExpectation
+from .exceptions import ApiplanError, DocumentError, UsageError
+from .schemas import (
+    Blueprint,
+    CaseScore,
+    EvalReport,
+    GoldenCase,
+    WorkflowExpectation,
+    walk_claims,
+)
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
-GOLDEN = REPO / "evals" / "golden"
+DEFAULT_CASES = Path("evals", "golden")
+"""Where ``apiplan eval`` looks when no case is named: relative to the current directory."""
+DEFAULT_CORPUS = Path("..", "shared", "corpus")
+"""Where a case's ``corpus:`` references point when no corpus folder is given: relative to the
+current directory (this repository's own cases read a corpus kept beside the checkout)."""
 
 
-def resolve(ref: str) -> Path:
-    """'corpus:openapi/x.json' -> ../shared/corpus/openapi/x.json; anything else as given."""
+def resolve(ref: str, *, case: Path | None = None, corpus: Path | None = None) -> Path:
+    """The file a case names: ``corpus:openapi/x.json`` under ``corpus`` (default
+    :data:`DEFAULT_CORPUS`); any other relative path against the folder of the case file
+    ``case``, so that a folder of cases and the documents beside it move together."""
     if ref.startswith("corpus:"):
-        return CORPUS / ref.removeprefix("corpus:")
-    return Path(ref)
+        return (corpus if corpus is not None else DEFAULT_CORPUS) / ref.removeprefix("corpus:")
+    path = Path(ref)
+    if case is not None and not path.is_absolute():
+        return case.parent / path
+    return path
+
+
+def find_cases(cases: Sequence[Path] = ()) -> list[Path]:
+    """Case files from what was named: files as given, folders expanded to their ``*.yaml``;
+    nothing named means :data:`DEFAULT_CASES` under the current directory.
+
+    Raises:
+        UsageError: the default folder is missing, a named file or folder does not exist, or
+            no case was found.
+    """
+    if not cases:
+        if not DEFAULT_CASES.is_dir():
+            raise UsageError(
+                f"no golden cases: {DEFAULT_CASES} does not exist under {Path.cwd()}; "
+                "name case files or a folder of them"
+            )
+        cases = [DEFAULT_CASES]
+    paths: list[Path] = []
+    for given in cases:
+        if given.is_dir():
+            paths += sorted([*given.glob("*.yaml"), *given.glob("*.yml")])
+        elif given.is_file():
+            paths.append(given)
+        else:
+            raise UsageError(f"{given}: no such golden case")
+    if not paths:
+        raise UsageError(f"no golden cases (*.yaml) in {', '.join(map(str, cases))}")
+    return paths
 
 
 def load_case(path: Path) -> GoldenCase:
+    """Read one golden case (bounded like every document apiplan reads).
+
+    Raises:
+        UsageError: unreadable, not YAML, or not a golden case; one line naming the file.
+    """
     from pydantic import ValidationError
 
+    from ._constants import MAX_DOCUMENT_BYTES
+    from .sources import read_regular
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_regular(path, str(path), max_bytes=MAX_DOCUMENT_BYTES))
         return GoldenCase.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
+    except DocumentError as exc:
+        raise UsageError(f"{exc.document}: cannot read golden case ({exc.reason})") from None
+    except yaml.YAMLError as exc:
         raise UsageError(f"{path}: cannot read golden case ({str(exc).splitlines()[0]})") from None
     except ValidationError as exc:
         raise UsageError(
@@ -44,12 +96,6 @@ def load_case(path: Path) -> GoldenCase:
 
 def _frac(hit: int, total: int) -> float | None:
     return None if total == 0 else hit / total
-
-
-def _claims(obj: object) -> list[Claim]:
-    from .validators._undocumented import _claims as walk
-
-    return [c for _, c in walk(obj)]  # type: ignore[arg-type]
 
 
 _PARAM = re.compile(r"\{[^}]*\}|:\w+|<[^>]*>|\[[^\]]*\]|\([^)]*\)|&lt;[^/]*")
@@ -114,8 +160,16 @@ def _members(entry: str | list[str]) -> list[str]:
 
 
 def score_case(
-    name: str, case: GoldenCase, bp: Blueprint | None, error: str | None, seconds: float
+    name: str,
+    case: GoldenCase,
+    bp: Blueprint | None,
+    error: str | None,
+    seconds: float,
+    *,
+    docs: Sequence[Path] | None = None,
 ) -> CaseScore:
+    """Score one blueprint against its case; ``docs`` are the case's documents, resolved (by
+    default its references resolved with :func:`resolve`'s defaults)."""
     e = case.expect
     problems: list[str] = []
     if bp is None:
@@ -198,7 +252,7 @@ def score_case(
         and policies
         else 0.0
     )
-    claims = _claims(bp)
+    claims = [c for _, c in walk_claims(bp)]
     labelled = 1.0 if all(bool(c.evidence) != bool(c.assumption) for c in claims) else 0.0
     topics = [q.topic for q in bp.scope.open_questions]
     questions = _frac(len([t for t in e.open_questions if t in topics]), len(e.open_questions))
@@ -212,7 +266,7 @@ def score_case(
     if e.stack:
         other_checks.append(bp.plan.stack == e.stack)
     other = _frac(sum(other_checks), len(other_checks))
-    meaning = MeaningScore(case, bp)
+    meaning = MeaningScore(case, bp, docs=docs)
     problems += meaning.problems
     metrics = [
         precision,
@@ -235,7 +289,7 @@ def score_case(
     ]
     used = [m for m in metrics if m is not None]
     score = sum(used) / len(used) if used else 0.0
-    llm_runs = [r for r in bp.runs if r.model not in ("offline", "validators")]
+    llm_runs = [r for r in bp.runs if r.fallback or r.model not in ("offline", "validators")]
     return CaseScore(
         name=name,
         ok=invented == 0 and leaks == 0 and not e.error,
@@ -261,7 +315,7 @@ def score_case(
         paging_recall=meaning.paging,
         false_no_limit=meaning.false_no_limit,
         seconds=round(seconds, 3),
-        llm_calls=len(llm_runs),
+        llm_calls=sum(r.calls if r.calls is not None else 1 for r in llm_runs),
         prompt_tokens=sum(r.prompt_tokens or 0 for r in llm_runs),
         completion_tokens=sum(r.completion_tokens or 0 for r in llm_runs),
         problems=problems,
@@ -272,7 +326,9 @@ class MeaningScore:
     """Whether the plan used what the documents mean: dedup fields, outcomes inside bodies,
     asynchronous completion, nested required fields, and no false 'no limit' claim."""
 
-    def __init__(self, case: GoldenCase, bp: Blueprint) -> None:
+    def __init__(
+        self, case: GoldenCase, bp: Blueprint, *, docs: Sequence[Path] | None = None
+    ) -> None:
         e = case.expect
         self.problems: list[str] = []
         used = {p.dedup.field for p in bp.plan.retry_policies if p.dedup is not None}
@@ -295,7 +351,7 @@ class MeaningScore:
         self.paging = self._recall(
             "no pagination or batching for", e.paging, lambda op: op in paged
         )
-        self.false_no_limit = false_no_limit(bp, case)
+        self.false_no_limit = false_no_limit(bp, case, docs=docs)
         if self.false_no_limit:
             self.problems.append(f"{self.false_no_limit} false 'no limit' claims")
 
@@ -306,7 +362,7 @@ class MeaningScore:
         return _frac(len(wanted) - len(missed), len(wanted))
 
 
-def false_no_limit(bp: Blueprint, case: GoldenCase) -> int:
+def false_no_limit(bp: Blueprint, case: GoldenCase, *, docs: Sequence[Path] | None = None) -> int:
     """Endpoints shown with no limit while their facts hold constraints, enums or size limits."""
     from .sources import load_facts
 
@@ -314,7 +370,7 @@ def false_no_limit(bp: Blueprint, case: GoldenCase) -> int:
     if not empty or not case.docs:
         return 0
     try:
-        facts = load_facts([resolve(d) for d in case.docs])
+        facts = load_facts(list(docs) if docs is not None else [resolve(d) for d in case.docs])
     except ApiplanError:
         return 0
     count = 0
@@ -332,16 +388,27 @@ def false_no_limit(bp: Blueprint, case: GoldenCase) -> int:
 
 
 def run_case(
-    path: Path, *, model: str = "offline", base_url: str | None = None, live: bool = False
+    path: Path,
+    *,
+    model: str = "offline",
+    base_url: str | None = None,
+    live: bool = False,
+    corpus: Path | None = None,
+    fallback: str = "none",
+    record: bool = False,
 ) -> CaseScore:
+    """Plan one case through the same path as ``apiplan plan`` and score it; ``corpus`` is
+    where its ``corpus:`` references point (see :func:`resolve`)."""
     from ._api import plan
 
     case = load_case(path)
     start = time.perf_counter()
     bp: Blueprint | None = None
     error: str | None = None
-    for ref in [*case.docs, *case.code]:
-        if not resolve(ref).exists():
+    docs = [resolve(d, case=path, corpus=corpus) for d in case.docs]
+    code = [resolve(c, case=path, corpus=corpus) for c in case.code]
+    for ref in [*docs, *code]:
+        if not ref.exists():
             return CaseScore(
                 name=path.stem,
                 ok=False,
@@ -349,47 +416,82 @@ def run_case(
                 invented=0,
                 leaks=0,
                 seconds=0.0,
-                problems=[f"input missing: {resolve(ref)}"],
+                problems=[f"input missing: {ref}"],
             )
 
     def go() -> Blueprint:
         return plan(
-            [resolve(d) for d in case.docs],
+            docs,
             goal=case.goal,
             context=case.context,
-            code=[resolve(c) for c in case.code],
+            code=code,
             operations=case.operations,
             model=model,
             base_url=base_url,
+            fallback=fallback,
         )
 
     try:
-        bp = _replayed(path.stem, model, go) if model != "offline" and not live else go()
+        recorded = model != "offline" and (record or not live)
+        bp = _replayed(path, model, go, record=record) if recorded else go()
     except ApiplanError as exc:
         error = str(exc)
-    return score_case(path.stem, case, bp, error, time.perf_counter() - start)
+    return score_case(path.stem, case, bp, error, time.perf_counter() - start, docs=docs)
 
 
-def _replayed(name: str, model: str, go: Callable[[], Blueprint]) -> Blueprint:
-    """LLM cases replay recorded HTTP (evals/cassettes) unless --live: no provider call, no cost."""
+def _replayed(
+    path: Path, model: str, go: Callable[[], Blueprint], *, record: bool = False
+) -> Blueprint:
+    """LLM cases replay recorded HTTP unless live: no provider call, no cost. Recordings sit in
+    ``cassettes/`` beside the cases' folder (evals/golden/x.yaml -> evals/cassettes/)."""
+    name = path.stem
     try:
         import vcr
     except ImportError:
         raise UsageError(
             "replaying recorded LLM answers needs vcrpy (pip install 'apiplan[dev]'), or pass --live"
         ) from None
-    cassette = REPO / "evals" / "cassettes" / f"{name}.{model.replace(':', '_')}.yaml"
-    if not cassette.exists():
+    cassette = path.parent.parent / "cassettes" / f"{name}.{model.replace(':', '_')}.yaml"
+    if not cassette.exists() and not record:
         raise UsageError(
-            f"no recording for case {name} with {model} ({cassette.name}); run with --live to record"
+            f"no recording for case {name} with {model} ({cassette.name}); call the model with --live, or --record to keep its answers"
         )
-    recorder = vcr.VCR(
-        record_mode="none",
-        match_on=["method", "scheme", "host", "port", "path"],
-        filter_headers=["authorization", "x-api-key", "api-key", "cookie"],
-    )
+    if record:  # --record: call the server and write what it answered (keys filtered out)
+        cassette.parent.mkdir(parents=True, exist_ok=True)
+        cassette.unlink(missing_ok=True)
+    recorder = cassette_recorder(vcr.VCR, record=record)
     with recorder.use_cassette(str(cassette)):
         return go()
+
+
+CASSETTE_MATCH = ["method", "scheme", "host", "port", "path"]
+"""Requests replay by where they go, not by their body: a prompt's wording may change."""
+
+
+def cassette_recorder(vcr_class: Any, *, record: bool) -> Any:
+    """A vcrpy recorder that keeps keys and prompt bodies out of cassettes.
+
+    Request bodies hold the prompt, which quotes the documents read (third-party text): the
+    cassette keeps only their size and digest. Answers are kept whole; they are the recording.
+    """
+    return vcr_class(
+        record_mode="all" if record else "none",
+        match_on=CASSETTE_MATCH,
+        filter_headers=["authorization", "x-api-key", "api-key", "cookie"],
+        before_record_request=digest_request_body,
+    )
+
+
+def digest_request_body(request: Any) -> Any:
+    """``request`` with its body replaced by its size and SHA-256 (see :func:`cassette_recorder`)."""
+    import hashlib
+
+    body = request.body or b""
+    raw = body.encode() if isinstance(body, str) else bytes(body)
+    if raw and not raw.startswith(b"omitted from the cassette"):
+        digest = hashlib.sha256(raw).hexdigest()[:16]
+        request.body = f"omitted from the cassette: {len(raw)} bytes, sha256 {digest}".encode()
+    return request
 
 
 def run_eval(
@@ -399,16 +501,41 @@ def run_eval(
     base_url: str | None = None,
     jobs: int = 1,
     live: bool = False,
+    corpus: Path | None = None,
+    fallback: str = "none",
+    record: bool = False,
 ) -> EvalReport:
-    paths = list(cases) or sorted(GOLDEN.glob("*.yaml"))
-    if not paths:
-        raise UsageError("no golden cases found")
-    for p in paths:
-        if not p.is_file():
-            raise UsageError(f"{p}: no such golden case")
+    """Run golden cases and score every blueprint.
+
+    Args:
+        cases: case files, or folders of them; none means ``evals/golden`` under the current
+            directory (never a place found from where apiplan is installed).
+        corpus: the folder that ``corpus:`` references in the cases point into (default
+            ``../shared/corpus`` under the current directory); other relative references
+            are read beside their case file.
+        fallback: 'offline' fills what the model could not decide from the offline planner
+            (the case is scored as planned); 'none' fails the case.
+        record: call the model (like ``live``) and write its answers as each case's cassette
+            under ``cassettes/`` beside the cases' folder, keys filtered out.
+
+    Raises:
+        UsageError: no case found, or a case that is not one.
+    """
+    paths = find_cases(cases)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         scores = list(
-            pool.map(lambda p: run_case(p, model=model, base_url=base_url, live=live), paths)
+            pool.map(
+                lambda p: run_case(
+                    p,
+                    model=model,
+                    base_url=base_url,
+                    live=live,
+                    corpus=corpus,
+                    fallback=fallback,
+                    record=record,
+                ),
+                paths,
+            )
         )
     _record_run(paths, scores, model)
     return EvalReport(
@@ -465,7 +592,7 @@ def _record_run(paths: Sequence[Path], scores: Sequence[CaseScore], model: str) 
 
 
 def report_markdown(report: EvalReport) -> str:
-    from .render._md import GENERATED_MARK, table
+    from .render import GENERATED_MARK, table
 
     def f(v: float | None) -> str:
         return "" if v is None else f"{v:.2f}"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 def prompts_dir() -> Path:
@@ -19,7 +22,7 @@ def prompts_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _env():  # type: ignore[no-untyped-def]
+def _env() -> SandboxedEnvironment:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 

@@ -62,7 +62,7 @@ def _written_by_apiplan(path: Path) -> bool:
     """An existing schema file is ours when its stamp matches its content (edits show)."""
     from ._constants import MAX_DOCUMENT_BYTES
     from .exceptions import DocumentError
-    from .sources._document import read_regular
+    from .sources import read_regular
 
     try:
         data = json.loads(read_regular(path, str(path), max_bytes=MAX_DOCUMENT_BYTES))
@@ -113,7 +113,7 @@ def check_schema_files(directory: Path) -> list[str]:
     """Names of schema files that are missing or differ from the models."""
     from ._constants import MAX_DOCUMENT_BYTES
     from .exceptions import DocumentError
-    from .sources._document import read_regular
+    from .sources import read_regular
 
     stale = []
     for name, model in _models().items():

@@ -10,6 +10,10 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tiktoken
 
 ESTIMATE_CHARS_PER_TOKEN = 2.2
 """Characters per token when no tokenizer is at hand. Measured on our prompts (JSON facts,
@@ -35,7 +39,7 @@ def _cached(encoding: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _encoder(encoding: str):  # type: ignore[no-untyped-def]
+def _encoder(encoding: str) -> tiktoken.Encoding | None:
     if not _cached(encoding):
         return None
     try:

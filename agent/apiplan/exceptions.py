@@ -16,7 +16,17 @@ class ApiplanError(Exception):
 
 
 class UsageError(ApiplanError):
-    """The caller asked for something that cannot be done (bad option, refused path)."""
+    """The caller asked for something that cannot be done (bad option, refused path).
+
+    Attributes:
+        parameter: the library parameter at fault ('goal', 'deadline', 'operations'), when
+            one is; the message then starts with that name, which the CLI replaces with its
+            own option name.
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
 
 
 class DocumentError(ApiplanError):
@@ -51,6 +61,10 @@ class RefError(ApiplanError):
         super().__init__(f"$ref {ref!r} at {pointer or '#'}: {reason}")
 
 
+FALLBACK_HINT = "fallback='offline' fills it from the offline planner"
+"""How PhaseError's message names the remedy; the CLI words it as its option."""
+
+
 class PhaseError(ApiplanError):
     """An LLM phase could not produce a valid result within its bounds.
 
@@ -74,6 +88,4 @@ class PhaseError(ApiplanError):
         last = errors[-1] if errors else "no answer"
         where = f" at {url}" if url else ""
         why = f"{reason}: " if reason else ""
-        super().__init__(
-            f"phase {phase} ({model}){where} failed: {why}{last} (use --fallback offline to fill it offline)"
-        )
+        super().__init__(f"phase {phase} ({model}){where} failed: {why}{last} ({FALLBACK_HINT})")

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand
 
 if TYPE_CHECKING:
     # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
-    from typer._click import HelpFormatter, Parameter
+    from typer._click import Context, HelpFormatter, Parameter
 
     from ..schemas import Blueprint
 
@@ -45,12 +45,12 @@ PROGRESS_MARK = ": running"
 class Command(TyperCommand):
     """Help and usage in the words a user types: DOCS..., METHOD:PATH, flags without a type."""
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         pieces += [_argument_usage(p) for p in self.get_params(ctx) if _is_argument(p)]
         return pieces
 
-    def format_options(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
         params = self.get_params(ctx)
         arguments = [
             (_argument_usage(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)
@@ -159,7 +159,7 @@ def _read_blueprint(path: Path) -> Blueprint:
     from .._constants import MAX_DOCUMENT_BYTES
     from ..exceptions import UsageError
     from ..schemas import Blueprint
-    from ..sources._document import read_regular
+    from ..sources import read_regular
 
     # A regular file only, read up to a cap: a FIFO or /dev/zero must not hang the command.
     raw = read_regular(path, str(path), max_bytes=MAX_DOCUMENT_BYTES)
@@ -183,8 +183,14 @@ def _emit(text: str, output: Path | None, force: bool, *, quiet: bool = False) -
 
 
 def _configure_logging(verbose: bool) -> None:
-    """-v: apiplan's and the SDKs' loggers print to stderr (DEBUG for ours, INFO for theirs)."""
+    """-v: apiplan's and the SDKs' loggers print to stderr (DEBUG for ours, INFO for theirs).
+    Without it they are silent: a failure is our one line, not instructor's retry log."""
+    import logging  # here, not at the top: `apiplan --help` never needs it
+
     if not verbose:
+        for name in LIBRARY_LOGGERS:
+            logging.getLogger(name).addHandler(logging.NullHandler())
+            logging.getLogger(name).propagate = False
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
@@ -343,6 +349,24 @@ def plan(
             metavar="VAR",
         ),
     ] = None,
+    run_deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--run-deadline",
+            help="Wall clock of all the LLM calls of the run, in seconds.",
+            metavar="SECONDS",
+        ),
+    ] = None,
+    llm_mode: Annotated[
+        str,
+        typer.Option(
+            "--llm-mode",
+            help="'decisions' (default): the model answers small checked questions and the "
+            "offline planner renders the rest; 'documents': it writes whole phases (large "
+            "models only).",
+            metavar="decisions|documents",
+        ),
+    ] = "decisions",
     llm_timeout: Annotated[
         float | None,
         typer.Option(
@@ -395,6 +419,8 @@ def plan(
         phase_deadline=phase_deadline,
         context_window=context_window,
         api_key_env=api_key_env,
+        llm_mode=llm_mode,
+        run_deadline=run_deadline,
         on_progress=_progress(quiet, verbose),
     )
     text = (
@@ -459,6 +485,10 @@ def scaffold(
     force: Annotated[
         bool, typer.Option("--force", help="Replace apiplan's own files even if edited.")
     ] = False,
+    aio: Annotated[
+        bool,
+        typer.Option("--async", help="An httpx.AsyncClient client (async methods) and its tests."),
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a client module, its tests and a README for the blueprint's selected workflow."""
@@ -480,7 +510,7 @@ def scaffold(
             deadline=deadline,
             code=code or [],
         )
-    written = write_scaffold(bp, out_dir, force=force)
+    written = write_scaffold(bp, out_dir, force=force, aio=aio)
     if not quiet:
         for path in written:
             typer.echo(f"wrote {path}", err=True)
@@ -537,9 +567,11 @@ def _emit_findings(
         CheckFormat.json: findings_to_json,
         CheckFormat.sarif: findings_to_sarif,
     }
-    _emit(render[format](risk), output, force)  # type: ignore[arg-type]
-    order = ["high", "medium", "low"]
-    if any(order.index(f.severity) <= order.index(fail_on.value) for f in risk.findings):  # type: ignore[attr-defined]
+    _emit(render[format](risk), output, force)
+    from ..schemas import severity_rank
+
+    at = severity_rank(fail_on.value)
+    if any(severity_rank(f.severity) <= at for f in risk.findings):  # type: ignore[attr-defined]
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -663,11 +695,13 @@ def diff(
 
     before = load_facts([old])
     after = load_facts([new])
+    choices = None
     if operation or goal:
-        keys = [c.key for c in select_operations(before, goal or "", pins=operation or [])]
+        choices = select_operations(before, goal or "", pins=operation or [])
+        keys = [c.key for c in choices]
     else:
         keys = [op.key for op in before.operations]
-    risk = diff_operations(before, after, keys)
+    risk = diff_operations(before, after, keys, choices=choices)
     _emit_findings(risk, format, output, force, fail_on)
 
 
@@ -708,7 +742,7 @@ def eval_(
     cases: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Golden case files (default: evals/golden/*.yaml).",
+            help="Golden case files or folders of them (default: evals/golden under the current folder).",
             show_default=False,
             metavar="CASES...",
         ),
@@ -745,12 +779,52 @@ def eval_(
     live: Annotated[
         bool, typer.Option("--live", help="Call the LLM provider instead of replaying recordings.")
     ] = False,
+    fallback: Annotated[
+        str,
+        typer.Option(
+            "--fallback",
+            help="'offline': fill what the model could not decide offline (marked); 'none': the case fails.",
+            metavar="offline|none",
+        ),
+    ] = "none",
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Call the LLM provider and write its answers as each case's cassette (keys filtered).",
+        ),
+    ] = False,
+    case_dirs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases", help="A golden case file or a folder of them; repeatable.", metavar="PATH"
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus",
+            help="Folder that the cases' corpus: references point into (default: ../shared/corpus).",
+            metavar="DIR",
+        ),
+    ] = None,
 ) -> None:
     """Run golden cases through the planner and score every blueprint; exit 1 on any invented item or leak."""
     from .._eval import report_markdown, run_eval
     from ..render import to_json
 
-    report = run_eval(cases or [], model=model, base_url=base_url, jobs=jobs, live=live)
+    _configure_logging(False)  # the SDKs' logs stay out of the report
+
+    report = run_eval(
+        [*(cases or []), *(case_dirs or [])],
+        model=model,
+        base_url=base_url,
+        jobs=jobs,
+        live=live,
+        corpus=corpus,
+        fallback=fallback,
+        record=record,
+    )
     if format is EvalFormat.table and output is None:
         from rich.console import Console
         from rich.table import Table
@@ -767,6 +841,7 @@ def eval_(
             "retry",
             "questions",
             "s",
+            *(("LLM calls", "tokens") if model != "offline" else ()),
         ):
             t.add_column(col)
         for c in report.cases:
@@ -781,6 +856,11 @@ def eval_(
                 "" if c.retry_conformance is None else f"{c.retry_conformance:.2f}",
                 "" if c.open_question_recall is None else f"{c.open_question_recall:.2f}",
                 f"{c.seconds:.1f}",
+                *(
+                    (str(c.llm_calls), f"{c.prompt_tokens}+{c.completion_tokens}")
+                    if model != "offline"
+                    else ()
+                ),
             )
         Console(width=120).print(t)
         typer.echo(
@@ -845,6 +925,8 @@ def chat(
     """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
     from ._chat import run_chat
 
+    _configure_logging(False)  # the SDKs' logs stay out of the conversation
+
     raise typer.Exit(run_chat(docs or [], goal, code or [], model, session, base_url))
 
 
@@ -865,7 +947,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(exc.format_message(), f"see '{command} --help'", exc.exit_code)
     except ApiplanError as exc:
         hint = f"see '{_command_path(args)} --help'" if _is_usage(exc) else None
-        _fail(str(exc), hint, EXIT_LLM_FAILED if _is_phase_failure(exc) else EXIT_BAD_INPUT)
+        if _is_phase_failure(exc) and _abandoned_calls():
+            # An abandoned LLM call may still hold a socket in a daemon thread, and tearing
+            # down the SDKs' modules takes seconds on a busy machine: nothing is left to write,
+            # so the process ends at once (the deadline is the user's, not the interpreter's).
+            typer.echo(f"{PROG}: error: {_one_line(_cli_wording(exc))}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_LLM_FAILED)
+        _fail(_cli_wording(exc), hint, EXIT_BAD_INPUT)
     except MemoryError:
         _fail("out of memory while reading the input", None, EXIT_BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
@@ -886,6 +976,13 @@ def _is_usage(exc: ApiplanError) -> bool:
     return isinstance(exc, UsageError)
 
 
+def _abandoned_calls() -> bool:
+    """An LLM call left running in its daemon thread after a deadline or timeout."""
+    import threading
+
+    return any(t.daemon and t.name.startswith("apiplan-") for t in threading.enumerate())
+
+
 def _is_phase_failure(exc: ApiplanError) -> bool:
     from ..exceptions import PhaseError
 
@@ -899,7 +996,36 @@ def _command_path(args: list[str]) -> str:
     return f"{PROG} {command}" if command in names else PROG
 
 
-def _fail(message: str, hint: str | None, code: int) -> None:
+# The library names its parameters; the CLI says its options instead.
+_OPTION_OF = {
+    "goal": "--goal",
+    "deadline": "--deadline",
+    "operations": "--operation",
+    "timeout": "--llm-timeout",
+    "phase_deadline": "--phase-deadline",
+    "run_deadline": "--run-deadline",
+    "context_window": "--context-window",
+    "api_key_env": "--api-key-env",
+    "llm_mode": "--llm-mode",
+    "base_url": "--base-url",
+    "fallback": "--fallback",
+    "model": "--model",
+}
+
+
+def _cli_wording(exc: ApiplanError) -> str:
+    """The error's message, its leading parameter name replaced by the option that sets it."""
+    from ..exceptions import FALLBACK_HINT
+
+    text = str(exc).replace(FALLBACK_HINT, "--fallback offline fills it from the offline planner")
+    param = getattr(exc, "parameter", None)
+    option = _OPTION_OF.get(param) if isinstance(param, str) else None
+    if param and option and text.startswith(param):
+        return option + text[len(param) :]
+    return text
+
+
+def _fail(message: str, hint: str | None, code: int) -> NoReturn:
     """One line on stderr, then exit."""
     text = _one_line(message)
     if hint:

@@ -102,7 +102,7 @@ def read_session(path: Path) -> SessionState:
 
     from .._constants import MAX_SESSION_BYTES
     from ..exceptions import DocumentError
-    from ..sources._document import read_regular
+    from ..sources import read_regular
 
     def refuse(why: str) -> UsageError:
         return UsageError(
@@ -410,7 +410,7 @@ class Chat:
         """Free text with an LLM: answered from the facts and blueprint, grounded like a phase."""
         from ..exceptions import PhaseError
         from ..planner import PlanInput, parse_context
-        from ..providers._llm import LLMProvider, parse_model
+        from ..providers import LLMProvider, parse_model
 
         if self.bp is None:
             self.hint("no blueprint yet: set a goal first")
@@ -470,7 +470,8 @@ class Chat:
             self.hint(str(exc))
             return
         self.say(f"added {p}")
-        self.plan() and self.summary()
+        if self.plan():
+            self.summary()
 
     def export(self, path: str) -> None:
         from .._output import write_output
@@ -552,7 +553,8 @@ class Chat:
             else:
                 self.state.goal = rest.strip()
                 self.state.pins = []
-                self.plan() and self.summary()
+                if self.plan():
+                    self.summary()
         elif word == "pin":
             self.state.pins.append(rest.strip())
             if not self.plan():
@@ -574,7 +576,8 @@ class Chat:
                 if not self.state.pins:
                     self.hint("that was the only operation; pin another first")
                 else:
-                    self.plan() and self.summary()
+                    if self.plan():
+                        self.summary()
         elif word == "add":
             self.add(rest)
         elif word == "deadline":
@@ -586,9 +589,11 @@ class Chat:
                 self.hint("deadline needs a positive number of seconds")
                 return True
             self.state.deadline = value
-            self.plan() and self.summary()
+            if self.plan():
+                self.summary()
         elif word in ("regen", "replan"):
-            self.plan() and self.summary()
+            if self.plan():
+                self.summary()
         elif word == "export":
             self.export(rest)
         elif word == "scaffold":

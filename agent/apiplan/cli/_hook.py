@@ -27,6 +27,7 @@ from ._app import EXIT_OK, PROG
 DEFAULT_BASE = "HEAD"
 """pre-commit runs before the commit: HEAD holds the spec version clients integrate against."""
 SEVERITIES = ("high", "medium", "low")
+"""apiplan.schemas.SEVERITIES, spelt out: the hook starts without loading the models."""
 
 
 def _apiplan(args: Sequence[str]) -> int:
@@ -79,7 +80,9 @@ def run_diff(ns: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=f"{PROG}-hook", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG}-hook", description=(__doc__ or PROG).splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check changed client code against the docs")
     check.add_argument("--docs", action="append", default=[], type=Path, metavar="DOC")

@@ -52,7 +52,7 @@ _LIBRARIES = ("httpx", "requests", "aiohttp", "urllib3", "urllib")
 class UserContext:
     """What the user told us, parsed where we understand it."""
 
-    sentences: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list[str])
     deadline_seconds: float | None = None
     deadline_text: str | None = None
     volume_per_second: float | None = None
@@ -62,7 +62,7 @@ class UserContext:
     mode_word: str | None = None
     library: str | None = None
     is_async: bool = False
-    used: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set[str])
 
     def unused(self) -> list[str]:
         """Sentences that shaped nothing: echoed in the blueprint as stated context."""

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..schemas import Operation, Source
-from ..schemas._blueprint import DedupPlan
-from ..schemas._facts import IdempotencyEvidence, SchemaField
-from ..sources._signals import norm
+from ..schemas import DedupPlan, IdempotencyEvidence, Operation, SchemaField, Source
+from ..sources import norm
 from ._common import PlanInput, grounding, idempotency_for, plain, quoted
 
 _REPEAT_ANSWER = re.compile(r"duplicat|already|exists|conflict|repeat|same", re.I)
@@ -129,7 +127,7 @@ def dedup_plan(inp: PlanInput, op: Operation) -> DedupPlan | None:
         derive=derive,
         on_repeat=on_repeat,
         reconcile_operation=lookup.key if lookup is not None else None,
-        **grounding(ev.source, repeat_src, lookup.source if lookup else None),  # type: ignore[arg-type]
+        **grounding(ev.source, repeat_src, lookup.source if lookup else None),
     )
 
 

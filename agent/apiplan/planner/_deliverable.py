@@ -23,6 +23,7 @@ from ._common import (
     classify,
     effectively_required,
     error_responses,
+    grounded_like,
     grounding,
     method_name,
     plain,
@@ -34,10 +35,10 @@ from ._common import (
 )
 from ._goal_tests import goal_tests
 from ._outcomes import outcome_rows
-from ._plan import _mock_for, api_slug
+from ._plan import api_slug, mock_for
 from ._sensitive import sensitive_notes, url_secret_names
 
-_ACTIONS = {
+ERROR_ACTIONS = {
     "validation": "Do not retry. Raise ValidationError with the documented error fields; fix the request.",
     "auth": "Do not retry. Raise AuthError; check the credential (expired, revoked, wrong environment) and alert.",
     "permission": "Do not retry. Raise PermissionError naming the missing permission or scope.",
@@ -112,7 +113,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
             retry = (transient and (safe or r.status == "429")) or (
                 cls == "server" and safe and r.status in ("500", "5XX")
             )
-            action = _ACTIONS.get(cls, _ACTIONS["unspecified"])
+            action = ERROR_ACTIONS.get(cls, ERROR_ACTIONS["unspecified"])
             if safe and cls in ("server", "unspecified"):
                 action = _safe_action(cls, retry)
             if cls == "server" and not safe:
@@ -248,7 +249,7 @@ def error_map(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[ErrorRow
 def test_matrix(
     inp: PlanInput, rows: list[ErrorRow], policies: dict[str, RetryPolicy], plan: WorkingPlan
 ) -> list[TestCase]:
-    mock = _mock_for(plan.stack)
+    mock = mock_for(plan.stack)
     tests: list[TestCase] = []
     for r in rows:
         op = inp.facts.operation(r.operation) if r.operation != "*" else None
@@ -269,7 +270,7 @@ def test_matrix(
                 expect=expect,
                 fixture=fixture,
                 text=f"Covers error-map row {r.operation} {r.status}.",
-                **({"evidence": r.evidence} if r.evidence else {"assumption": r.assumption}),
+                **grounded_like(r),
             )
         )
     for op in inp.operations:
@@ -477,7 +478,7 @@ def implementation_steps(
     ops = inp.operations
     slug = api_slug(inp)
     srcs = [op.source for op in ops]
-    steps = [
+    steps: list[tuple[str, list[Source]]] = [
         (
             "Configuration: base URL, credentials from the secret store, and the timeout and retry bounds "
             "below as named settings.",
@@ -526,7 +527,7 @@ def implementation_steps(
             order=i,
             text=text,
             **grounding(*sources, assume="engineering practice; the docs do not prescribe it"),
-        )  # type: ignore[arg-type]
+        )
         for i, (text, sources) in enumerate(steps, 1)
     ]
 
@@ -620,7 +621,7 @@ def tradeoffs(inp: PlanInput, policies: dict[str, RetryPolicy]) -> list[Tradeoff
 
 def completion_tests(plan: WorkingPlan) -> list[TestCase]:
     """Per asynchronous operation: pending is not done, and the wait is bounded."""
-    mock = _mock_for(plan.stack)
+    mock = mock_for(plan.stack)
     out: list[TestCase] = []
     for c in plan.completions:
         m = snake_key(c.operation)
@@ -632,7 +633,7 @@ def completion_tests(plan: WorkingPlan) -> list[TestCase]:
             else "nothing documented reports the final outcome"
         )
         bound = f"{c.max_wait_seconds:g} s" if c.max_wait_seconds else "the deadline"
-        ground = {"evidence": c.evidence} if c.evidence else {"assumption": c.assumption}
+        ground = grounded_like(c)
         out.append(
             TestCase(
                 name=f"test_{m}_pending_is_not_done",
@@ -642,7 +643,7 @@ def completion_tests(plan: WorkingPlan) -> list[TestCase]:
                 "a failed final outcome raises.",
                 fixture=f"{mock} and a fake clock",
                 text=f"Covers how the outcome of {c.operation} is learned.",
-                **ground,  # type: ignore[arg-type]
+                **ground,
             )
         )
         out.append(
@@ -653,7 +654,7 @@ def completion_tests(plan: WorkingPlan) -> list[TestCase]:
                 expect=f"The client stops waiting after {bound} and reports the job as not finished.",
                 fixture=f"{mock} and a fake clock",
                 text=f"The wait for {c.operation} is bounded.",
-                **ground,  # type: ignore[arg-type]
+                **ground,
             )
         )
     return out

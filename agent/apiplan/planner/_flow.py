@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..schemas import Facts, Operation, SchemaField, Source
+from ..sources import norm
 from ._common import effectively_required, success_responses
 from ._lexicon import stem, words
 from ._select import OpIndex, OpProfile, is_param_segment, param_name
@@ -34,11 +35,6 @@ _ID_SUFFIX = re.compile(
 SUFFIX_MIN = 6
 """A response field ending with the input's name feeds it ('output_file_id' -> 'file_id') only
 when that name is specific enough (six letters: 'fileid' yes, 'id' no)."""
-
-
-def norm(name: str) -> str:
-    """'feedConnectionId', 'feed_connection_id' -> 'feedconnectionid'."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def owner_of(name: str) -> str | None:
@@ -84,8 +80,8 @@ class Flow:
 
     facts: Facts
     index: OpIndex
-    _inputs: dict[int, list[Input]] = field(default_factory=dict)
-    _outputs: dict[int, list[SchemaField]] = field(default_factory=dict)
+    _inputs: dict[int, list[Input]] = field(default_factory=dict[int, list[Input]])
+    _outputs: dict[int, list[SchemaField]] = field(default_factory=dict[int, list[SchemaField]])
 
     def inputs(self, i: int) -> list[Input]:
         if i not in self._inputs:
@@ -140,7 +136,7 @@ class Flow:
         return None
 
     def feeds_between(self, producer: int, consumer: int) -> list[Feed]:
-        out = []
+        out: list[Feed] = []
         for inp in self.inputs(consumer):
             f = self.feed(producer, consumer, inp)
             if f is not None:
@@ -182,7 +178,7 @@ def _read_inputs(facts: Facts, p: OpProfile) -> list[Input]:
                     bool(param.enum),
                     param.type,
                 )
-            )  # type: ignore[arg-type]
+            )
         elif param.location == "query" and norm(param.name) in ("sid", "session", "sessionid"):
             out.append(Input(param.name, "query", param.description, param.source, None))
     for f in effectively_required(facts.body_fields(op.request_body)):

@@ -27,7 +27,7 @@ from ._lexicon import (
     synonyms,
     word_set,
 )
-from ._select import Term, is_plural
+from ._select import Term, TermRole, is_plural
 
 _CLAUSE_SPLIT = re.compile(
     r"\s*(?:;|\.\s+|,?\s+and\s+then\s+|,?\s+then\s+|,\s*and\s+|\s+and\s+|,\s*|\s+as\s+well\s+as\s+"
@@ -154,9 +154,9 @@ class GoalReading:
     """What the goal asks for, in the order written."""
 
     goal: str
-    intents: list[Intent] = field(default_factory=list)
-    constraints: list[Constraint] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
+    intents: list[Intent] = field(default_factory=list[Intent])
+    constraints: list[Constraint] = field(default_factory=list[Constraint])
+    conditions: list[str] = field(default_factory=list[str])
 
 
 @dataclass
@@ -165,15 +165,15 @@ class _Clause:
     verb: str | None = None
     said: str | None = None
     action: Action | None = None
-    objects: list[tuple[str, str]] = field(default_factory=list)
-    qualifiers: list[tuple[str, str]] = field(default_factory=list)
-    means: list[tuple[str, str]] = field(default_factory=list)
+    objects: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
+    qualifiers: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
+    means: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
     condition: str | None = None
-    purpose: list[tuple[str, str]] = field(default_factory=list)
-    quantified: list[str] = field(default_factory=list)
+    purpose: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
+    quantified: list[str] = field(default_factory=list[str])
     pronoun: bool = False
     asks_outcome: bool = False
-    verb_parts: list[str] = field(default_factory=list)
+    verb_parts: list[str] = field(default_factory=list[str])
     """The words of a hyphenated verb ('fine-tune' -> fine, tune)."""
 
 
@@ -353,11 +353,11 @@ def _terms(c: _Clause) -> tuple[Term, ...]:
     terms: list[Term] = []
     seen: set[str] = set()
 
-    def add(items: list[tuple[str, str]], role: str) -> None:
+    def add(items: list[tuple[str, str]], role: TermRole) -> None:
         for said, s in items + _compounds(items):
             if s and s not in seen:
                 seen.add(s)
-                terms.append(Term(stem=s, said=said, role=role))  # type: ignore[arg-type]
+                terms.append(Term(stem=s, said=said, role=role))
 
     if c.means:
         add(c.means, "object")
@@ -369,7 +369,7 @@ def _terms(c: _Clause) -> tuple[Term, ...]:
     if c.verb and c.verb not in seen and c.said:
         seen.add(c.verb)
         role = "context" if c.verb in GENERIC_VERBS else "verb-noun"
-        terms.append(Term(stem=c.verb, said=c.said, role=role))  # type: ignore[arg-type]
+        terms.append(Term(stem=c.verb, said=c.said, role=role))
     for part in c.verb_parts:
         if part not in seen and part not in STOP:
             seen.add(part)

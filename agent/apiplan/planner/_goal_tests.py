@@ -3,13 +3,12 @@ thing it asserts, derived from the plan's repeat safety, reconciliation and comp
 
 from __future__ import annotations
 
-from ..schemas import RetryPolicy, TestCase, WorkingPlan
-from ..schemas._blueprint import DedupPlan
-from ._common import PlanInput, grounding, method_name, snake_key
-from ._plan import _mock_for
+from ..schemas import DedupPlan, RetryPolicy, TestCase, WorkingPlan
+from ._common import Grounding, PlanInput, grounding, method_name, snake_key
+from ._plan import mock_for
 
 
-def _ground(p: RetryPolicy, *extra: DedupPlan | None) -> dict[str, object]:
+def _ground(p: RetryPolicy, *extra: DedupPlan | None) -> Grounding:
     evidence = [s for c in extra if c is not None for s in c.evidence] or list(p.evidence)
     return grounding(*evidence[:3], assume="test design")
 
@@ -25,7 +24,7 @@ def _key_reuse(p: RetryPolicy, m: str, mock: str) -> TestCase | None:
         expect=f"Both attempts carry the same `{key}` value.",
         fixture=f"{mock} recording request headers",
         text=f"A retry after a timeout reuses the same `{key}`, so the server acts once.",
-        **_ground(p, p.dedup),  # type: ignore[arg-type]
+        **_ground(p, p.dedup),
     )
 
 
@@ -40,7 +39,7 @@ def _rerun(p: RetryPolicy, m: str, mock: str) -> TestCase | None:
         expect=f"Each item carries the same `{d.field}` value in both runs.",
         fixture=f"{mock} recording request bodies",
         text=f"Re-running the job creates no duplicates: `{d.field}` is derived, never generated per run.",
-        **_ground(p, d),  # type: ignore[arg-type]
+        **_ground(p, d),
     )
 
 
@@ -55,7 +54,7 @@ def _lookup_first(p: RetryPolicy, m: str, mock: str) -> TestCase | None:
         expect=f"{d.reconcile_operation} is called by `{d.field}` and nothing is resent.",
         fixture=f"{mock} counting requests per operation",
         text=f"A call whose outcome is unknown is looked up by `{d.field}` before anything is resent.",
-        **_ground(p, d),  # type: ignore[arg-type]
+        **_ground(p, d),
     )
 
 
@@ -69,7 +68,7 @@ def _sent_once(p: RetryPolicy, m: str, mock: str) -> TestCase | None:
         expect="Exactly one request reaches the server.",
         fixture=f"{mock} counting requests",
         text=f"{p.operation} is not safe to repeat, so an unknown outcome never becomes a duplicate.",
-        **_ground(p),  # type: ignore[arg-type]
+        **_ground(p),
     )
 
 
@@ -80,7 +79,7 @@ def _ident(name: str) -> str:
 def goal_tests(inp: PlanInput, plan: WorkingPlan) -> list[TestCase]:
     """The guarantees the goal rests on, first: one request per logical action, no duplicates on
     re-run, a lookup before a resend."""
-    mock = _mock_for(plan.stack)
+    mock = mock_for(plan.stack)
     out: list[TestCase] = []
     for p in plan.retry_policies:
         op = inp.facts.operation(p.operation)

@@ -85,7 +85,7 @@ def normalize_phrases(text: str) -> str:
     low = text.lower()
     for key, rx, repl in _PHRASES:
         if key in low:
-            text = rx.sub(lambda m, r=repl: m.expand(r).lower(), text)  # type: ignore[misc]
+            text = rx.sub(lambda m, r=repl: m.expand(r).lower(), text)
     return text
 
 

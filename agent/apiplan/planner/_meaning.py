@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..schemas import ExclusionReason
 from ._flow import Pointer, pointers, resolve_endpoint
 from ._goal import Intent
 from ._lexicon import STOP, VERB_ACTIONS, stems, synonyms, words
@@ -41,7 +42,7 @@ class Exclusion:
     """An operation left out, why, and what replaces it."""
 
     index: int
-    reason: str
+    reason: ExclusionReason
     text: str
     replacement: int | None = None
 

@@ -7,9 +7,7 @@ by ``sources._signals``; nothing here knows one API.
 
 from __future__ import annotations
 
-from ..schemas import ErrorRow, Operation, Source
-from ..schemas._blueprint import Completion
-from ..schemas._facts import AsyncMarker, BodyOutcome
+from ..schemas import AsyncMarker, BodyOutcome, Completion, ErrorRow, Operation, Source
 from ._common import PlanInput, grounding, quoted, row
 
 POLL_FIRST_WAIT_SECONDS = 2.0
@@ -159,14 +157,12 @@ def completion(inp: PlanInput, op: Operation) -> Completion | None:
             first_wait_seconds=POLL_FIRST_WAIT_SECONDS,
             interval_cap_seconds=POLL_INTERVAL_CAP_SECONDS, max_wait_seconds=limit,
             callback=callback.detail if callback else None, until_then=until,
-            **grounding(*sources, poll.source),  # type: ignore[arg-type]
+            **grounding(*sources, poll.source),
         )  # fmt: skip
     if callback is not None or webhook is not None:
-        via = (
-            f"the callback URL in `{callback.detail}`"
-            if callback
-            else f"the `{webhook.name}` webhook"
-        )  # type: ignore[union-attr]
+        # The request's callback field, else the webhook (one of them is there).
+        target = callback.detail if callback is not None else webhook.name if webhook else ""
+        via = f"the callback URL in `{target}`" if callback else f"the `{target}` webhook"
         text = (
             f"{op.key} finishes later ({why}). apiplan found no operation to poll; the outcome "
             f"arrives through {via}. apiplan found no documented way to authenticate it: accept "
@@ -176,9 +172,9 @@ def completion(inp: PlanInput, op: Operation) -> Completion | None:
         )
         mech = "callback" if callback else "webhook"
         return Completion(
-            text=text, operation=op.key, mechanism=mech, max_wait_seconds=limit,  # type: ignore[arg-type]
-            callback=callback.detail if callback else webhook.name, until_then=until,  # type: ignore[union-attr]
-            **grounding(*sources, webhook.source if webhook and not callback else None),  # type: ignore[arg-type]
+            text=text, operation=op.key, mechanism=mech, max_wait_seconds=limit,
+            callback=target, until_then=until,
+            **grounding(*sources, webhook.source if webhook and not callback else None),
         )  # fmt: skip
     text = (
         f"{op.key} finishes later ({why}). apiplan found no operation or callback that reports the "
@@ -186,7 +182,7 @@ def completion(inp: PlanInput, op: Operation) -> Completion | None:
     )
     return Completion(
         text=text, operation=op.key, mechanism="unknown", until_then=until,
-        **grounding(*sources),  # type: ignore[arg-type]
+        **grounding(*sources),
     )  # fmt: skip
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..schemas import Operation, Source
-from ..schemas._blueprint import Paging
+from ..schemas import Operation, Paging, Source
 from ._common import PlanInput, body_fields, grounding, quoted, success_responses
 from ._outcomes import outcomes_for
 
@@ -81,9 +80,9 @@ def _listing(inp: PlanInput, op: Operation) -> Paging | None:
         "forever."
     )
     return Paging(
-        text=text, operation=op.key, kind="list", style=style,  # type: ignore[arg-type]
+        text=text, operation=op.key, kind="list", style=style,
         page_size_max=int(biggest) if biggest else None,
-        **grounding(*sources),  # type: ignore[arg-type]
+        **grounding(*sources),
     )  # fmt: skip
 
 
@@ -114,7 +113,7 @@ def _batch(inp: PlanInput, op: Operation) -> Paging | None:
         text=text, operation=op.key, kind="batch", style="batch",
         batch_max_items=int(arrays[0].constraints["maxItems"]) if arrays else None,
         **grounding(*(f.source for f in arrays[:2]), *(s.source for s in sizes[:2]),
-                    failed.source if failed else None),  # type: ignore[arg-type]
+                    failed.source if failed else None),
     )  # fmt: skip
 
 

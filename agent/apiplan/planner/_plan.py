@@ -187,7 +187,7 @@ def retry_policy(inp: PlanInput, op: Operation) -> RetryPolicy:
         worst_case_seconds=budget.worst,
         budget_reason=budget.reason,
         dedup=dedup,
-        **grounding(*sources),  # type: ignore[arg-type]
+        **grounding(*sources),
     )
 
 
@@ -220,7 +220,7 @@ def redaction_list(inp: PlanInput) -> tuple[list[str], list[Source]]:
 
 
 def _sensitive_param(name: str) -> bool:
-    from ..sources._openapi import is_sensitive_name
+    from ..sources import is_sensitive_name
 
     return is_sensitive_name(name.replace("-", "_")) or name.lower() in (
         "authorization",
@@ -229,7 +229,8 @@ def _sensitive_param(name: str) -> bool:
     )
 
 
-def _mock_for(stack: str) -> str:
+def mock_for(stack: str) -> str:
+    """The HTTP mock the tests use for this stack's HTTP library."""
     return {
         "requests": "the `responses` library (RequestsMock)",
         "aiohttp": "aioresponses",
@@ -254,7 +255,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
             text=f"One module, `{slug}_client.py`, owns every call to this API and is the only code that "
             f"imports {stack}. It exposes {methods}, returns typed results and raises `{slug.title().replace('_', '')}Error` "
             "subclasses named after the error map's classes.",
-            **grounding(*(op.source for op in ops)),  # type: ignore[arg-type]
+            **grounding(*(op.source for op in ops)),
         ),
         PlanItem(
             topic="stack",
@@ -268,7 +269,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                 assume=f"stack from {stack_src}"
                 if stack_src
                 else "you did not name an HTTP library"
-            ),  # type: ignore[arg-type]
+            ),
         ),
     ]
     servers = [s for s in facts.servers] + [s for op in ops for s in op.servers]
@@ -281,7 +282,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                 topic="base URL",
                 text=f"Base URL from configuration, documented values: {urls}.",
                 **grounding(*(s.source for s in servers[:4])),
-            )  # type: ignore[arg-type]
+            )
         )
     else:
         boundary.append(
@@ -299,7 +300,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                 text="Credentials are read once from the environment or a secret store and injected into "
                 f"the client ({', '.join(schemes)}); callers never pass them, and they never appear in "
                 "URLs, logs or exceptions.",
-                **grounding(*(s.source for s in schemes.values())),  # type: ignore[arg-type]
+                **grounding(*(s.source for s in schemes.values())),
             )
         )
     validation: list[PlanItem] = []
@@ -314,7 +315,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                     text=f"Before sending {op.key}, check the required inputs ({', '.join(names[:15])}"
                     + (" …" if len(names) > 15 else "")
                     + "), their enums and documented limits; fail fast with a validation error that names the field.",
-                    **grounding(*([p.source for p in params] + [f.source for f in req])[:12]),  # type: ignore[arg-type]
+                    **grounding(*([p.source for p in params] + [f.source for f in req])[:12]),
                 )
             )
         ok = success_responses(op)
@@ -334,7 +335,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                     + ". A missing required field or wrong type raises SchemaDriftError, logged and counted; "
                     "unknown fields are kept, logged once at debug and counted, never a crash and never "
                     "silently dropped.",
-                    **grounding(body_src),  # type: ignore[arg-type]
+                    **grounding(body_src),
                 )
             )
     policies = [retry_policy(inp, op) for op in ops]
@@ -351,7 +352,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
                 req_id[1] if req_id else None,
                 *red_sources[:6],
                 assume="log fields are our design; the docs name no request-id header",
-            ),  # type: ignore[arg-type]
+            ),
         ),
         PlanItem(
             topic="metrics",
@@ -360,7 +361,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
             assumption="observability design; the docs do not prescribe it",
         ),
     ]
-    mock = _mock_for(stack)
+    mock = mock_for(stack)
     tests = [
         TestCase(
             name="test_contract_fixtures_match_docs",
@@ -368,7 +369,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
             expect="Fixtures validate against the response models; a field the docs lack fails the test.",
             fixture=f"JSON fixtures per documented response, served by {mock}",
             text="Fixtures come from the docs, not from memory.",
-            **grounding(*(op.source for op in ops)),  # type: ignore[arg-type]
+            **grounding(*(op.source for op in ops)),
         ),
         TestCase(
             name="test_retry_policy_bounds",
@@ -384,7 +385,7 @@ def working_plan(inp: PlanInput) -> WorkingPlan:
             expect=f"No log record contains the credential or any of: {', '.join(redaction[:6])} values.",
             fixture="caplog plus a fake credential such as 'test-credential-123'",
             text="Redaction covers the API's own credential names.",
-            **grounding(*red_sources[:4], assume="redaction of the standard auth headers"),  # type: ignore[arg-type]
+            **grounding(*red_sources[:4], assume="redaction of the standard auth headers"),
         ),
     ]
     return WorkingPlan(

@@ -128,7 +128,7 @@ class OpProfile:
 
 def _split_path(path: str) -> list[tuple[str, bool]]:
     """(segment, is_param) for each non-empty segment, extensions dropped."""
-    out = []
+    out: list[tuple[str, bool]] = []
     for raw in path.split("?")[0].split("/"):
         if not raw:
             continue
@@ -380,7 +380,7 @@ class Scored:
     op: Operation
     score: float = 0.0
     relevance: float = 0.0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list[str])
 
 
 def score_terms(index: OpIndex, terms: Sequence[Term]) -> dict[int, Scored]:
@@ -508,7 +508,10 @@ def parse_pin(pin: str) -> tuple[str, str]:
     """'post:/v1/charges' or 'POST /v1/charges' -> ('POST', '/v1/charges')."""
     m = re.match(r"^\s*([A-Za-z]+)\s*[: ]\s*(\S+)\s*$", pin)
     if not m:
-        raise UsageError(f"--operation {pin!r}: expected METHOD:PATH, e.g. POST:/v1/charges")
+        raise UsageError(
+            f"operations: {pin!r} is not METHOD:PATH, e.g. POST:/v1/charges",
+            parameter="operations",
+        )
     return m.group(1).upper(), m.group(2)
 
 

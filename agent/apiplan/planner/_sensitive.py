@@ -48,7 +48,8 @@ _FIELDS_NAMED = 6
 """Fields named per class and operation; the rest are counted."""
 
 
-def _classify(path: str, description: str, sensitive: bool) -> str | None:
+def classify_sensitive(path: str, description: str, sensitive: bool) -> str | None:
+    """The class of data a field holds (cardholder, credential, personal), or None."""
     if _CARD.search(path):
         return "cardholder"
     if sensitive:
@@ -62,7 +63,7 @@ def _field_notes(inp: PlanInput, op: Operation, seen: set[str]) -> list[Claim]:
     """Card data, credentials and personal data in the request body: one note per class."""
     found: dict[str, list[tuple[str, Source]]] = {}
     for f in inp.facts.body_fields(op.request_body):
-        kind = _classify(f.path, f.description or "", f.sensitive)
+        kind = classify_sensitive(f.path, f.description or "", f.sensitive)
         if kind and f.path not in seen:
             seen.add(f.path)
             found.setdefault(kind, []).append((f.path, f.source))

@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..schemas import ExcludedOperation, RunnerUp, Source, StepInput, Workflow, WorkflowStep
-from ..schemas._blueprint import WorkflowRole
-from ._common import _dedupe, grounding
+from ..schemas import (
+    ExcludedOperation,
+    RunnerUp,
+    Source,
+    StepInput,
+    Workflow,
+    WorkflowRole,
+    WorkflowStep,
+)
+from ._common import dedupe_sources, grounding
 from ._flow import Flow
 from ._goal import GoalReading, Intent
 from ._meaning import Exclusion
@@ -33,8 +40,8 @@ class Step:
     intent: Intent | None
     score: float
     why: str
-    reasons: list[str] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list[str])
+    sources: list[Source] = field(default_factory=list[Source])
     condition: str | None = None
     belongs: int = 0
     """Intent position the step serves: prerequisites and completions sit with their main step."""
@@ -85,14 +92,14 @@ def to_model(
                 score=0.0 if pinned else round(s.score, 2),
                 condition=s.condition,
                 inputs=inputs,
-                **grounding(*s.sources, *feed_sources[:4]),  # type: ignore[arg-type]
+                **grounding(*s.sources, *feed_sources[:4]),
             )
         )
     excluded = [
         ExcludedOperation(
             text=e.text,
             operation=index.profiles[e.index].op.key,
-            reason=e.reason,  # type: ignore[arg-type]
+            reason=e.reason,
             replacement=index.profiles[e.replacement].op.key if e.replacement is not None else None,
             evidence=[index.profiles[e.index].op.source],
         )
@@ -156,7 +163,7 @@ def _inputs(flow: Flow, s: Step, order: dict[int, int], n: int) -> list[StepInpu
                 from_step=order[feed.producer],
                 output=feed.output,
                 basis=feed.basis,
-                evidence=_dedupe(list(feed.evidence)),
+                evidence=dedupe_sources(list(feed.evidence)),
             )
         )
     return out

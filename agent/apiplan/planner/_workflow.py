@@ -20,8 +20,8 @@ from ..schemas import (
     RunnerUp,
     Source,
     Workflow,
+    WorkflowRole,
 )
-from ..schemas._blueprint import WorkflowRole
 from ._completion import poll_for, why_later
 from ._flow import Feed, Flow, pointers, prerequisite_sentences
 from ._goal import GoalReading, Intent, read_goal
@@ -497,7 +497,9 @@ def _pinned(b: _Builder, pins: list[str]) -> Workflow:
                 p.op.key for p in b.index.profiles if p.op.path == path or p.op.path.endswith(path)
             ]
             hint = f"; documented: {', '.join(near[:5])}" if near else ""
-            raise UsageError(f"--operation {pin!r}: not in the documents{hint}")
+            raise UsageError(
+                f"operations: {pin!r} is not in the documents{hint}", parameter="operations"
+            )
         i = b.index.by_key[key]
         steps.append(
             Step(
@@ -539,7 +541,7 @@ def _fallback(b: _Builder, goal: str) -> None:
         examples = ", ".join(p.op.key for p in b.index.profiles[:5])
         raise UsageError(
             f"no operation matches the goal {goal!r}: nothing in the documents relates to it; "
-            f"name them with --operation METHOD:PATH (for example {examples})"
+            f"pin the operations it needs as METHOD:PATH (for example {examples})"
         )
     best = ranked[0]
     intent = b.reading.intents[0] if b.reading.intents else None

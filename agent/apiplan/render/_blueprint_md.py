@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Literal
 
-from pydantic import BaseModel
-
-from ..schemas import Blueprint, Claim, FieldSpec, Source, TestCase, Workflow
+from ..schemas import Blueprint, Claim, FieldSpec, Source, TestCase, Workflow, walk_claims
 from ._md import GENERATED_MARK, cell, code, finish, one_line_model, plain, table
 
 
@@ -89,7 +87,21 @@ def _phase_sources(bp: Blueprint) -> list[str]:
         else f"{r.phase} from the model ({plain(r.model)})"
         for r in llm
     ]
-    return ["", "Phases: " + "; ".join(parts) + "."]
+    out = ["", "Phases: " + "; ".join(parts) + "."]
+    # Decisions mode: each decision, from the model or kept offline and why.
+    rows = [(r.phase, d) for r in llm for d in r.decisions]
+    if rows:
+        out += ["", "Decisions:"]
+        out += [
+            f"- {phase} · {plain(d.decision)}{' · ' + code(d.item) if d.item else ''}: "
+            + (
+                f"from the model ({plain(d.note or '')})"
+                if d.source == "model"
+                else f"offline ({plain(d.reason or 'kept')})"
+            )
+            for phase, d in rows
+        ]
+    return out
 
 
 def _full_markdown(bp: Blueprint, cite: Cite) -> str:
@@ -361,20 +373,8 @@ def workflow_lines(wf: Workflow, cite: Cite) -> list[str]:
 
 def _assumptions(bp: Blueprint) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
-
-    def visit(obj: object) -> None:
-        if isinstance(obj, TestCase):
-            return  # tests follow from the rows they cover
-        if isinstance(obj, Claim) and obj.assumption:
-            seen.setdefault(cell(obj.text)[:200], obj.assumption)
-        if isinstance(obj, BaseModel):
-            for name in type(obj).model_fields:
-                visit(getattr(obj, name))
-        elif isinstance(obj, list):
-            for item in obj:
-                visit(item)
-
-    visit(bp.scope)
-    visit(bp.plan)
-    visit(bp.deliverable)
+    for _, claim in walk_claims([bp.scope, bp.plan, bp.deliverable]):
+        # Tests follow from the rows they cover.
+        if claim.assumption and not isinstance(claim, TestCase):
+            seen.setdefault(cell(claim.text)[:200], claim.assumption)
     return list(seen.items())

@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-from ..schemas import Facts, Operation, SecurityRequirement
+from ..schemas import Facts, Operation, requirement_text
 from ._md import GENERATED_MARK, code, finish, plain, table
-
-
-def requirement_text(reqs: list[SecurityRequirement] | None, origin: str = "") -> str:
-    """'bearerAuth or apiKey', 'none (security: [])', or 'not stated'."""
-    if origin == "explicit-none":
-        return "none (security: [])"
-    if reqs is None:
-        return "not stated"
-    alts = []
-    for r in reqs:
-        if not r.schemes:
-            alts.append("anonymous")
-            continue
-        parts = [
-            f"{name}[{', '.join(scopes)}]" if scopes else name for name, scopes in r.schemes.items()
-        ]
-        alts.append(" + ".join(parts))
-    return " or ".join(alts) or "none"
 
 
 def _statuses(op: Operation) -> str:
@@ -46,7 +28,7 @@ def facts_to_markdown(facts: Facts) -> str:
         )
     out += ["", "## Authentication", ""]
     if facts.security_schemes:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for s in facts.security_schemes:
             where = f"{s.location} `{s.param_name}`" if s.param_name else (s.scheme or "")
             scopes = sorted({sc for f in s.flows for sc in f.scopes})

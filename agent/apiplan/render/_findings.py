@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
+from typing import Any
 
 from .._text import strip_controls
 from .._version import __version__
-from ..schemas import Finding, RiskCheck
+from ..schemas import SEVERITIES, Finding, RiskCheck
 
 _RULE_HELP = {
     "undocumented-field": "Everything a blueprint names must be in the API documents or be labelled an assumption.",
@@ -26,12 +29,11 @@ GROUP_ABOVE = 30
 
 def findings_to_text(risk: RiskCheck) -> str:
     """One line per finding; above 30 findings, grouped by rule with the first few shown."""
+    compared = _compared_lines(risk)
     if not risk.findings:
-        return f"no findings; {_rules_line(risk)}\n"
+        return strip_controls("\n".join([*compared, f"no findings; {_rules_line(risk)}"])) + "\n"
     lines: list[str] = []
-    counts = {
-        s: sum(1 for f in risk.findings if f.severity == s) for s in ("high", "medium", "low")
-    }
+    counts = {s: sum(1 for f in risk.findings if f.severity == s) for s in SEVERITIES}
     summary = f"{len(risk.findings)} findings: {counts['high']} high, {counts['medium']} medium, {counts['low']} low"
     if len(risk.findings) <= GROUP_ABOVE:
         lines += [_line(f) for f in risk.findings]
@@ -45,7 +47,29 @@ def findings_to_text(risk: RiskCheck) -> str:
             if len(items) > 5:
                 lines.append(f"  … {len(items) - 5} more (use --format json for all)")
     # Messages quote documents and paths: no control character may reach a terminal.
-    return strip_controls("\n".join([*lines, summary, _rules_line(risk)])) + "\n"
+    return strip_controls("\n".join([*compared, *lines, summary, _rules_line(risk)])) + "\n"
+
+
+# Operations named one per line in the text report; the rest are counted (JSON has them all).
+_COMPARED_NAMED = 10
+
+
+def _compared_lines(risk: RiskCheck) -> list[str]:
+    """The operations a diff compared: each with why it was selected, or one line for all."""
+    if not risk.compared:
+        return []
+    if not any(c.reasons or c.pinned for c in risk.compared):
+        keys = [c.key for c in risk.compared]
+        shown = ", ".join(keys[:_COMPARED_NAMED])
+        more = f" and {len(keys) - _COMPARED_NAMED} more" if len(keys) > _COMPARED_NAMED else ""
+        return [f"compared {_count(len(keys))}: {shown}{more}"]
+    out = [f"compared {_count(len(risk.compared))}:"]
+    for c in risk.compared[:_COMPARED_NAMED]:
+        why = "pinned with --operation" if c.pinned else "; ".join(c.reasons[:2])
+        out.append(f"  {c.key}" + (f" ({why})" if why else ""))
+    if len(risk.compared) > _COMPARED_NAMED:
+        out.append(f"  … {len(risk.compared) - _COMPARED_NAMED} more (use --format json for all)")
+    return out
 
 
 def _rules_line(risk: RiskCheck) -> str:
@@ -78,7 +102,36 @@ def _location(f: Finding) -> tuple[str, int]:
     return f.location.split("#")[0] or "blueprint", 1
 
 
-def findings_to_sarif(risk: RiskCheck) -> str:
+_BASE = "%SRCROOT%"
+
+
+def source_root(start: Path | None = None) -> Path:
+    """The repository root at or above ``start`` (the working directory), else ``start``:
+    code scanning resolves SARIF paths against the repository's root."""
+    here = Path(os.path.abspath(start or Path.cwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def _artifact(uri: str, root: Path) -> dict[str, str]:
+    """A file as a path relative to ``root`` (with its base id); a file outside the root as an
+    absolute file URI; anything else (an operation, 'blueprint') as written."""
+    given = Path(uri)
+    path = Path(os.path.abspath(given))
+    if not given.is_absolute() and not path.exists():
+        return {"uri": uri.removeprefix("./")}
+    try:
+        return {"uri": path.relative_to(root).as_posix(), "uriBaseId": _BASE}
+    except ValueError:
+        return {"uri": path.as_uri()}
+
+
+def findings_to_sarif(risk: RiskCheck, *, root: Path | None = None) -> str:
+    """SARIF 2.1.0 with file paths relative to ``root`` (default: the repository root around the
+    working directory, else the working directory), so that code scanning can place them."""
+    base = root or source_root()
     rules = [
         {
             "id": rule,
@@ -90,7 +143,7 @@ def findings_to_sarif(risk: RiskCheck) -> str:
         }
         for rule in risk.rules_run
     ]
-    results = []
+    results: list[dict[str, Any]] = []
     for f in risk.findings:
         uri, line = _location(f)
         results.append(
@@ -102,14 +155,14 @@ def findings_to_sarif(risk: RiskCheck) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": uri.removeprefix("./")},
+                            "artifactLocation": _artifact(uri, base),
                             "region": {"startLine": max(1, line)},
                         }
                     }
                 ],
             }
         )
-    doc = {
+    doc: dict[str, Any] = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [
@@ -122,8 +175,13 @@ def findings_to_sarif(risk: RiskCheck) -> str:
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {_BASE: {"uri": base.as_uri() + "/"}},
                 "results": results,
             }
         ],
     }
     return strip_controls(json.dumps(doc, indent=2)) + "\n"
+
+
+def _count(n: int) -> str:
+    return f"{n} operation" + ("" if n == 1 else "s")

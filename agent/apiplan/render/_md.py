@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -67,7 +67,7 @@ def one_line_model(model: M) -> M:
         if isinstance(value, str):
             return one_line(value) if value else value
         if isinstance(value, BaseModel):
-            updates = {}
+            updates: dict[str, object] = {}
             for name in type(value).model_fields:
                 old = getattr(value, name)
                 new = fix(old)
@@ -75,11 +75,13 @@ def one_line_model(model: M) -> M:
                     updates[name] = new
             return value.model_copy(update=updates) if updates else value
         if isinstance(value, list):
-            items = [fix(v) for v in value]
-            return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+            given = cast("list[object]", value)
+            items = [fix(v) for v in given]
+            return items if any(a is not b for a, b in zip(items, given, strict=True)) else given
         if isinstance(value, dict):
-            fixed = {k: fix(v) for k, v in value.items()}
-            return fixed if any(fixed[k] is not value[k] for k in value) else value
+            mapping = cast("dict[object, object]", value)
+            fixed = {k: fix(v) for k, v in mapping.items()}
+            return fixed if any(fixed[k] is not mapping[k] for k in mapping) else mapping
         return value
 
     out = fix(model)

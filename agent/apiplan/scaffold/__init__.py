@@ -100,7 +100,7 @@ def _comment(value: object, indent: int = 0) -> str:
 
 
 @lru_cache(maxsize=1)
-def _env():  # type: ignore[no-untyped-def]  # jinja2's Environment is untyped here
+def _env():  # jinja2's sandboxed Environment, built once
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 

@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..schemas import EndpointScope, ErrorRow
-from ..schemas._blueprint import Completion, Paging
+from ..schemas import Completion, EndpointScope, ErrorRow, Paging
 from ._fields import FieldModel, cite, snake
 
 DEFAULT_MAX_PAGES = 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from typing_extensions import Self
@@ -23,9 +23,9 @@ def _mask_named(value: Any) -> Any:
     if isinstance(value, str):
         return masked if is_named_secret_value(value) else value
     if isinstance(value, list):
-        return [_mask_named(v) for v in value]
+        return [_mask_named(v) for v in cast("list[Any]", value)]
     if isinstance(value, dict):
-        return {k: _mask_named(v) for k, v in value.items()}
+        return {k: _mask_named(v) for k, v in cast("dict[Any, Any]", value).items()}
     return value
 
 
@@ -75,7 +75,7 @@ class FactModel(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _clean_text(cls, data: Any) -> Any:
-        return cls._cleaned(data) if isinstance(data, dict) else data
+        return cls._cleaned(cast("dict[str, Any]", data)) if isinstance(data, dict) else data
 
     @classmethod
     def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
@@ -93,11 +93,23 @@ def _mask_keyed(item: Any) -> Any:
     """The values of a model (or its raw dict) held under a secret-like key, masked."""
     if isinstance(item, FactModel):
         for f in item.secret_value_fields:
-            item.__dict__[f] = _mask_named(getattr(item, f))
+            vars(item)[f] = _mask_named(getattr(item, f))
     elif isinstance(item, dict) and ("default" in item or "enum" in item):
         # A server variable given as data: the only keyed model with values.
-        return {k: _mask_named(v) if k in ("default", "enum") else v for k, v in item.items()}
-    return item
+        data = cast("dict[Any, Any]", item)
+        return {k: _mask_named(v) if k in ("default", "enum") else v for k, v in data.items()}
+    return cast("object", item)  # as it came (narrowed above, so cast back to plain)
+
+
+def document_schema(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of a top-level document: ``kind`` and ``version`` default in code
+    (so that building one needs neither) yet stay required, without a default, in its JSON
+    Schema, since every document apiplan writes names what it is."""
+    required = schema.setdefault("required", [])
+    for name in ("version", "kind"):
+        schema["properties"][name].pop("default", None)
+        if name not in required:
+            required.insert(0, name)
 
 
 def name_document(kind: str, data: Any) -> Any:
@@ -107,5 +119,5 @@ def name_document(kind: str, data: Any) -> Any:
     if isinstance(data, dict) and ("kind" not in data or "version" not in data):
         from .._constants import OUTPUT_FORMAT_VERSION
 
-        return {"kind": kind, "version": OUTPUT_FORMAT_VERSION, **data}
-    return data
+        return {"kind": kind, "version": OUTPUT_FORMAT_VERSION, **cast("dict[str, Any]", data)}
+    return cast("object", data)  # as it came (narrowed above, so cast back to plain)

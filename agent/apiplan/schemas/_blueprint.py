@@ -7,13 +7,15 @@ because an LLM is asked to fill them and a validator checks them against the fac
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, cast, get_args
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from ._base import StrictModel, name_document
-from ._facts import FactWarning, Source
+from .._constants import OUTPUT_FORMAT_VERSION
+from ._base import StrictModel, document_schema, name_document
+from ._facts import FactWarning
+from ._source import Source
 
 ErrorClass = Literal[
     "transient",
@@ -30,6 +32,8 @@ ErrorClass = Literal[
     "undocumented",
 ]
 Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+"""Most severe first: reports sort by it and ``--fail-on`` compares against it."""
 RiskRule = Literal[
     "undocumented-field",
     "missing-timeout",
@@ -38,9 +42,18 @@ RiskRule = Literal[
     "silent-failure",
     "schema-drift",
     "unsupported-citation",
-    "server-config",
     "plan-consistency",
+    "server-config",
 ]
+FieldLocation = Literal["path", "query", "header", "cookie", "body", "response-header"]
+ExclusionReason = Literal["deprecated", "contradicts-goal", "test-only", "updates-existing"]
+RISK_RULES: tuple[RiskRule, ...] = get_args(RiskRule)
+"""Every rule, in the order reports list them."""
+
+
+def severity_rank(severity: Severity) -> int:
+    """0 for the most severe: a sort key, and ``rank(a) <= rank(b)`` means 'at least b'."""
+    return SEVERITIES.index(severity)
 
 
 class Claim(StrictModel):
@@ -48,7 +61,7 @@ class Claim(StrictModel):
 
     text: str = Field(description="The statement, in plain words.")
     evidence: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Where the documents (or the user) say this. Empty when it is an assumption.",
     )
     assumption: str | None = Field(
@@ -66,6 +79,20 @@ class Claim(StrictModel):
         return self
 
 
+def walk_claims(model: object, path: str = "") -> Iterator[tuple[str, Claim]]:
+    """Every claim inside ``model`` (a blueprint, a phase output, a list of them), depth first
+    in field order, with its path ('plan.retry_policies[0]'): the one walker that validators,
+    renderers and the eval share, so that a new model field is seen by all of them."""
+    if isinstance(model, Claim):
+        yield path, model
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from walk_claims(getattr(model, name), f"{path}.{name}" if path else name)
+    elif isinstance(model, list):
+        for i, item in enumerate(cast("list[object]", model)):
+            yield from walk_claims(item, f"{path}[{i}]")
+
+
 # --- Checked against the facts when validated with context (the LLM phases' re-ask) ----------------
 PhaseCheck = Callable[[BaseModel, Any], list[str]]
 """The undocumented-name rule, passed in by the caller (schemas cannot import validators):
@@ -79,8 +106,8 @@ class PhaseOutput(StrictModel):
 
     @model_validator(mode="after")
     def _against_facts(self, info: ValidationInfo) -> PhaseOutput:
-        context = (info.context or {}) if info is not None else {}
-        known = context.get("apiplan_known")
+        context: dict[str, Any] = info.context or {}
+        known: object = context.get("apiplan_known")
         check: PhaseCheck | None = context.get("apiplan_check")
         if known is not None and check is None:
             raise ValueError("validated against the facts without a check (apiplan_check)")
@@ -100,7 +127,7 @@ class OperationChoice(StrictModel):
 
     key: str = Field(description="'METHOD /path' of the operation.")
     score: float = Field(description="Relevance score to the goal (0 when pinned).")
-    reasons: list[str] = Field(default_factory=list, description="What in the docs matched.")
+    reasons: list[str] = Field(default_factory=list[str], description="What in the docs matched.")
     pinned: bool = Field(default=False, description="Chosen by the user with --operation.")
 
 
@@ -125,7 +152,7 @@ class StepInput(StrictModel):
         "caller supplies it."
     )
     evidence: list[Source] = Field(
-        default_factory=list, description="Where the input and the output are documented."
+        default_factory=list[Source], description="Where the input and the output are documented."
     )
 
 
@@ -145,7 +172,8 @@ class WorkflowStep(Claim):
         description="When the step runs, as the goal says ('if the order is cancelled').",
     )
     inputs: list[StepInput] = Field(
-        default_factory=list, description="Inputs fed by earlier steps or supplied by you."
+        default_factory=list[StepInput],
+        description="Inputs fed by earlier steps or supplied by you.",
     )
 
 
@@ -153,9 +181,7 @@ class ExcludedOperation(Claim):
     """A candidate left out on purpose; the claim's text is the reason, in one line."""
 
     operation: str = Field(description="'METHOD /path' of the operation.")
-    reason: Literal["deprecated", "contradicts-goal", "test-only", "updates-existing"] = Field(
-        description="Why it is left out."
-    )
+    reason: ExclusionReason = Field(description="Why it is left out.")
     replacement: str | None = Field(default=None, description="The operation used instead, if any.")
 
 
@@ -171,16 +197,20 @@ class RunnerUp(StrictModel):
 class Workflow(StrictModel):
     """The goal as an ordered workflow of documented operations."""
 
-    intents: list[str] = Field(default_factory=list, description="What the goal asks, one each.")
-    constraints: list[str] = Field(
-        default_factory=list, description="Stated constraints (batch, no duplicates, ...)."
+    intents: list[str] = Field(
+        default_factory=list[str], description="What the goal asks, one each."
     )
-    steps: list[WorkflowStep] = Field(default_factory=list, description="The calls, in order.")
+    constraints: list[str] = Field(
+        default_factory=list[str], description="Stated constraints (batch, no duplicates, ...)."
+    )
+    steps: list[WorkflowStep] = Field(
+        default_factory=list[WorkflowStep], description="The calls, in order."
+    )
     excluded: list[ExcludedOperation] = Field(
-        default_factory=list, description="Candidates left out, with the reason."
+        default_factory=list[ExcludedOperation], description="Candidates left out, with the reason."
     )
     runner_ups: list[RunnerUp] = Field(
-        default_factory=list, description="Near misses with their scores."
+        default_factory=list[RunnerUp], description="Near misses with their scores."
     )
     uncertain: bool = Field(
         default=False, description="The selection is a best guess: confirm it or pin operations."
@@ -194,9 +224,7 @@ class FieldSpec(Claim):
     """A request or response field, parameter or header the integration uses."""
 
     name: str = Field(description="Field path, parameter or header name as documented.")
-    location: Literal["path", "query", "header", "cookie", "body", "response-header"] = Field(
-        description="Where it travels."
-    )
+    location: FieldLocation = Field(description="Where it travels.")
     type: str | None = Field(default=None, description="Documented type.")
     required: bool = Field(default=False, description="Required by the docs.")
 
@@ -208,23 +236,25 @@ class EndpointScope(StrictModel):
     purpose: Claim = Field(description="What the endpoint does, from its summary/description.")
     auth: Claim = Field(description="How a request is authenticated.")
     request: list[FieldSpec] = Field(
-        default_factory=list, description="Parameters and body fields."
+        default_factory=list[FieldSpec], description="Parameters and body fields."
     )
     request_content_types: list[str] = Field(
-        default_factory=list, description="Request media types."
+        default_factory=list[str], description="Request media types."
     )
-    response: list[FieldSpec] = Field(default_factory=list, description="Success response fields.")
+    response: list[FieldSpec] = Field(
+        default_factory=list[FieldSpec], description="Success response fields."
+    )
     success_statuses: list[str] = Field(
-        default_factory=list, description="Documented 2xx statuses."
+        default_factory=list[str], description="Documented 2xx statuses."
     )
     error_statuses: list[str] = Field(
-        default_factory=list, description="Documented other statuses."
+        default_factory=list[str], description="Documented other statuses."
     )
     limits: list[Claim] = Field(
-        default_factory=list, description="Rate limits, size and value limits that apply."
+        default_factory=list[Claim], description="Rate limits, size and value limits that apply."
     )
     contract: list[Claim] = Field(
-        default_factory=list,
+        default_factory=list[Claim],
         description="What every request must carry beyond its fields: content type, required "
         "headers, server variables with their allowed values.",
     )
@@ -250,7 +280,7 @@ class Scope(PhaseOutput):
 
     goal: str = Field(description="The user's goal, as given.")
     stated_context: list[str] = Field(
-        default_factory=list, description="User context not otherwise used, echoed as given."
+        default_factory=list[str], description="User context not otherwise used, echoed as given."
     )
     selection: list[OperationChoice] = Field(description="Selected operations and why.")
     workflow: Workflow | None = Field(
@@ -258,7 +288,7 @@ class Scope(PhaseOutput):
     )
     endpoints: list[EndpointScope] = Field(description="Per selected endpoint: the contract.")
     open_questions: list[OpenQuestion] = Field(
-        default_factory=list, description="What the docs do not say."
+        default_factory=list[OpenQuestion], description="What the docs do not say."
     )
 
 
@@ -339,9 +369,9 @@ class RetryPolicy(Claim):
         default=None, description="Documented header that makes retries safe, if any."
     )
     retry_on: list[str] = Field(
-        default_factory=list, description="Statuses and failures that are retried."
+        default_factory=list[str], description="Statuses and failures that are retried."
     )
-    never_retry: list[str] = Field(default_factory=list, description="Statuses never retried.")
+    never_retry: list[str] = Field(default_factory=list[str], description="Statuses never retried.")
     max_attempts: int = Field(description="Attempts including the first.", ge=1, le=10)
     backoff_base_seconds: float = Field(description="First backoff step.")
     backoff_cap_seconds: float = Field(description="Largest backoff step.")
@@ -387,13 +417,15 @@ class WorkingPlan(PhaseOutput):
     retry_policies: list[RetryPolicy] = Field(description="Per operation retry rules and bounds.")
     observability: list[PlanItem] = Field(description="What is logged, measured and redacted.")
     redaction: list[str] = Field(description="Names never logged, from the docs and defaults.")
-    tests: list[TestCase] = Field(default_factory=list, description="Tests with their fixtures.")
+    tests: list[TestCase] = Field(
+        default_factory=list[TestCase], description="Tests with their fixtures."
+    )
     completions: list[Completion] = Field(
-        default_factory=list,
+        default_factory=list[Completion],
         description="Per asynchronous operation: how its final outcome is learned, with bounds.",
     )
     paging: list[Paging] = Field(
-        default_factory=list,
+        default_factory=list[Paging],
         description="Pagination of listing operations and batching of sending ones.",
     )
 
@@ -407,7 +439,7 @@ class ErrorRow(Claim):
     error_class: ErrorClass = Field(description="Class of the failure.")
     action: str = Field(description="What the client does.")
     retry: bool = Field(description="Whether the client retries it automatically.")
-    log_fields: list[str] = Field(default_factory=list, description="Fields logged for it.")
+    log_fields: list[str] = Field(default_factory=list[str], description="Fields logged for it.")
     body_field: str | None = Field(
         default=None,
         description="For an outcome inside a body: the field that carries it (ok, status, "
@@ -435,7 +467,9 @@ class Deliverable(PhaseOutput):
     error_map: list[ErrorRow] = Field(description="Every documented error -> class -> action.")
     test_matrix: list[TestCase] = Field(description="One case per error row, plus edge cases.")
     security_notes: list[Claim] = Field(description="Credentials, redaction, transport.")
-    tradeoffs: list[Tradeoff] = Field(default_factory=list, description="Choices called out.")
+    tradeoffs: list[Tradeoff] = Field(
+        default_factory=list[Tradeoff], description="Choices called out."
+    )
 
 
 # --- Phase 3: risk check ----------------------------------------------------------------------
@@ -447,7 +481,7 @@ class Finding(StrictModel):
     message: str = Field(description="What is wrong, in one sentence.")
     fix: str = Field(description="What to do about it.")
     location: str = Field(description="Where: a blueprint path, or file:line.")
-    evidence: list[Source] = Field(default_factory=list, description="Sources behind it.")
+    evidence: list[Source] = Field(default_factory=list[Source], description="Sources behind it.")
 
 
 class SkippedRule(StrictModel):
@@ -460,8 +494,12 @@ class SkippedRule(StrictModel):
 class RiskCheck(StrictModel):
     """Phase 3: findings of every rule."""
 
-    kind: Literal["apiplan.risk-check"] = Field(description="What this JSON document is.")
-    version: int = Field(description="Version of this JSON format.")
+    model_config = ConfigDict(json_schema_extra=document_schema)
+
+    kind: Literal["apiplan.risk-check"] = Field(
+        default="apiplan.risk-check", description="What this JSON document is."
+    )
+    version: int = Field(default=OUTPUT_FORMAT_VERSION, description="Version of this JSON format.")
 
     @model_validator(mode="before")
     @classmethod
@@ -472,9 +510,15 @@ class RiskCheck(StrictModel):
         description="Rules that had something to examine (documents, code or a blueprint)."
     )
     rules_skipped: list[SkippedRule] = Field(
-        default_factory=list, description="Rules with nothing to examine, and what they need."
+        default_factory=list[SkippedRule],
+        description="Rules with nothing to examine, and what they need.",
     )
-    findings: list[Finding] = Field(default_factory=list, description="What they found.")
+    findings: list[Finding] = Field(default_factory=list[Finding], description="What they found.")
+    compared: list[OperationChoice] = Field(
+        default_factory=list[OperationChoice],
+        description="The operations a diff compared, each with why it was selected (a goal's "
+        "reasons, or pinned); empty when no operations were compared.",
+    )
 
     @property
     def clean(self) -> bool:
@@ -482,6 +526,27 @@ class RiskCheck(StrictModel):
 
 
 # --- The blueprint ----------------------------------------------------------------------------
+class DecisionRun(StrictModel):
+    """One decision of an LLM phase: from the model, or kept from the offline planner and why."""
+
+    decision: str = Field(
+        description="What was decided: 'workflow', 'open-questions', 'retry', 'error-action'."
+    )
+    item: str | None = Field(
+        default=None, description="What it was decided for: an operation, or an error row."
+    )
+    source: Literal["model", "offline"] = Field(
+        description="model: the model's answer passed the checks and was used; offline: the "
+        "offline planner's decision was kept."
+    )
+    reason: str | None = Field(
+        default=None, description="Why the offline decision was kept, when source is offline."
+    )
+    note: str | None = Field(
+        default=None, description="The model's accepted answer in a few words, when it gave one."
+    )
+
+
 class PhaseRun(StrictModel):
     """How a phase was produced."""
 
@@ -502,15 +567,26 @@ class PhaseRun(StrictModel):
     fallback_error: str | None = Field(
         default=None, description="The last error of the failed LLM call, one line, redacted."
     )
+    decisions: list[DecisionRun] = Field(
+        default_factory=list[DecisionRun],
+        description="With an LLM asked for decisions: each decision, from the model or offline.",
+    )
+    calls: int | None = Field(
+        default=None, description="LLM requests the phase made (re-asks and retries included)."
+    )
 
 
 class Blueprint(StrictModel):
     """The integration blueprint: plan, contract, error map, tests, security, risks."""
 
+    model_config = ConfigDict(json_schema_extra=document_schema)
+
     kind: Literal["apiplan.blueprint"] = Field(
-        description="What this JSON document is (written first)."
+        default="apiplan.blueprint", description="What this JSON document is (written first)."
     )
-    version: int = Field(description="Version of this JSON format (written second).")
+    version: int = Field(
+        default=OUTPUT_FORMAT_VERSION, description="Version of this JSON format (written second)."
+    )
     generator: str = Field(default="", description="Tool and version that wrote it.")
 
     @model_validator(mode="before")
@@ -525,11 +601,13 @@ class Blueprint(StrictModel):
     deliverable: Deliverable = Field(description="Phase 2.")
     risk: RiskCheck = Field(description="Phase 3.")
     warnings: list[FactWarning] = Field(
-        default_factory=list,
+        default_factory=list[FactWarning],
         description="What apiplan could not read in the documents (an unresolved or refused "
         "$ref, ...), as `apiplan facts` reports it: the parts built on it are incomplete.",
     )
-    runs: list[PhaseRun] = Field(default_factory=list, description="How each phase was produced.")
+    runs: list[PhaseRun] = Field(
+        default_factory=list[PhaseRun], description="How each phase was produced."
+    )
 
 
 class ChatAnswer(PhaseOutput):
@@ -539,5 +617,6 @@ class ChatAnswer(PhaseOutput):
         description="The answer, with evidence from the documents or an assumption."
     )
     not_in_docs: list[str] = Field(
-        default_factory=list, description="What the question needs that the documents do not say."
+        default_factory=list[str],
+        description="What the question needs that the documents do not say.",
     )

@@ -23,22 +23,22 @@ class WorkflowExpectation(StrictModel):
     parameters renamed freely ('{id}', ':id' and '{list_id}' are the same slot)."""
 
     must: list[str] = Field(
-        default_factory=list, description="Operations every right workflow has."
+        default_factory=list[str], description="Operations every right workflow has."
     )
     must_any: list[list[str]] = Field(
-        default_factory=list,
+        default_factory=list[list[str]],
         description="Groups of equivalent operations (another route to the same thing): one of "
         "each group must be there.",
     )
     must_not: list[str] = Field(
-        default_factory=list, description="Operations a right workflow never has."
+        default_factory=list[str], description="Operations a right workflow never has."
     )
     may: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Operations that are acceptable but not needed (they do not lower precision).",
     )
     order: list[str | list[str]] = Field(
-        default_factory=list,
+        default_factory=list[str | list[str]],
         description="Operations (or equivalent groups) that must run in this relative order.",
     )
 
@@ -46,26 +46,32 @@ class WorkflowExpectation(StrictModel):
 class Expectations(StrictModel):
     """Written by a person reading the docs, never copied from apiplan's output."""
 
-    select: list[str] = Field(default_factory=list, description="Operations that must be selected.")
-    not_select: list[str] = Field(default_factory=list, description="Operations that must not be.")
+    select: list[str] = Field(
+        default_factory=list[str], description="Operations that must be selected."
+    )
+    not_select: list[str] = Field(
+        default_factory=list[str], description="Operations that must not be."
+    )
     auth: str | None = Field(default=None, description="Text the auth claim must contain.")
     statuses: list[str] = Field(
-        default_factory=list, description="Statuses the error map must cover."
+        default_factory=list[str], description="Statuses the error map must cover."
     )
     rate_limits: list[str] = Field(
-        default_factory=list, description="Text the limits must contain."
+        default_factory=list[str], description="Text the limits must contain."
     )
-    retry: dict[str, RetryExpectation] = Field(default_factory=dict, description="Per operation.")
+    retry: dict[str, RetryExpectation] = Field(
+        default_factory=dict[str, RetryExpectation], description="Per operation."
+    )
     open_questions: list[str] = Field(
-        default_factory=list, description="Topics that must be asked."
+        default_factory=list[str], description="Topics that must be asked."
     )
     forbidden: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Strings that must never appear (invented items, secrets).",
     )
-    findings: list[str] = Field(default_factory=list, description="Risk rules that must fire.")
+    findings: list[str] = Field(default_factory=list[str], description="Risk rules that must fire.")
     security_notes: list[str] = Field(
-        default_factory=list, description="Text the notes must contain."
+        default_factory=list[str], description="Text the notes must contain."
     )
     stack: str | None = Field(default=None, description="HTTP library the plan must speak in.")
     error: str | None = Field(default=None, description="Planning must fail with this text.")
@@ -73,24 +79,24 @@ class Expectations(StrictModel):
         default=None, description="The workflow the goal needs (selection precision and recall)."
     )
     dedup_fields: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Body fields or headers a retry policy must use to make a repeat safe.",
     )
     body_outcomes: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Response fields that carry the outcome inside a body: each needs an "
         "error-map row (class error-in-body).",
     )
     async_completion: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Operations whose final outcome comes later: each needs a completion.",
     )
     nested_required: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Nested body field paths ('payload.summary') the request contract must list.",
     )
     paging: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Operations that must say how they page (listing) or batch (sending).",
     )
 
@@ -102,9 +108,11 @@ class GoldenCase(StrictModel):
     docs: list[str] = Field(
         description="Documents: 'corpus:<path>' (in ../shared/corpus) or repo paths."
     )
-    code: list[str] = Field(default_factory=list, description="Client code files, same notation.")
-    context: list[str] = Field(default_factory=list, description="User context lines.")
-    operations: list[str] = Field(default_factory=list, description="METHOD:PATH pins.")
+    code: list[str] = Field(
+        default_factory=list[str], description="Client code files, same notation."
+    )
+    context: list[str] = Field(default_factory=list[str], description="User context lines.")
+    operations: list[str] = Field(default_factory=list[str], description="METHOD:PATH pins.")
     expect: Expectations = Field(description="What the blueprint must (not) hold.")
 
 
@@ -156,7 +164,9 @@ class CaseScore(StrictModel):
     llm_calls: int = Field(default=0, description="LLM phases run.")
     prompt_tokens: int = Field(default=0, description="Prompt tokens, all phases.")
     completion_tokens: int = Field(default=0, description="Completion tokens, all phases.")
-    problems: list[str] = Field(default_factory=list, description="What went wrong, one line each.")
+    problems: list[str] = Field(
+        default_factory=list[str], description="What went wrong, one line each."
+    )
 
 
 class EvalReport(StrictModel):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from ._base import FactModel, name_document
+from .._constants import OUTPUT_FORMAT_VERSION
+from ._base import FactModel, document_schema, name_document
 from ._code import CodeFile, SecretEvidence
 from ._source import Source
 
@@ -49,7 +50,7 @@ class ServerVariable(FactModel):
     secret_value_fields: ClassVar[tuple[str, ...]] = ("default", "enum")
 
     default: str | None = Field(default=None, description="Default value.")
-    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    enum: list[str] = Field(default_factory=list[str], description="Allowed values, if listed.")
     description: str | None = Field(default=None, description="What the variable means.")
 
 
@@ -59,7 +60,7 @@ class Server(FactModel):
     url: str = Field(description="URL or URL template as documented.")
     description: str | None = Field(default=None, description="Documented description.")
     variables: dict[str, ServerVariable] = Field(
-        default_factory=dict, description="Template variables of the URL."
+        default_factory=dict[str, ServerVariable], description="Template variables of the URL."
     )
     source: Source = Field(description="Where the server is documented.")
 
@@ -71,7 +72,9 @@ class OAuthFlow(FactModel):
     authorization_url: str | None = Field(default=None, description="Authorization endpoint.")
     token_url: str | None = Field(default=None, description="Token endpoint.")
     refresh_url: str | None = Field(default=None, description="Refresh endpoint.")
-    scopes: dict[str, str] = Field(default_factory=dict, description="Scope name -> description.")
+    scopes: dict[str, str] = Field(
+        default_factory=dict[str, str], description="Scope name -> description."
+    )
 
 
 class SecurityScheme(FactModel):
@@ -87,7 +90,7 @@ class SecurityScheme(FactModel):
     param_name: str | None = Field(
         default=None, description="Header, query or cookie name that carries the credential."
     )
-    flows: list[OAuthFlow] = Field(default_factory=list, description="OAuth 2 flows.")
+    flows: list[OAuthFlow] = Field(default_factory=list[OAuthFlow], description="OAuth 2 flows.")
     openid_connect_url: str | None = Field(
         default=None, description="OpenID Connect discovery URL."
     )
@@ -114,7 +117,7 @@ class Parameter(FactModel):
     required: bool = Field(description="Whether the docs mark it required.")
     type: str | None = Field(default=None, description="Schema type, if given.")
     format: str | None = Field(default=None, description="Schema format, if given.")
-    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    enum: list[str] = Field(default_factory=list[str], description="Allowed values, if listed.")
     deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
     description: str | None = Field(default=None, description="Documented description (trimmed).")
     source: Source = Field(description="Where the parameter is defined.")
@@ -136,7 +139,7 @@ class SchemaField(FactModel):
     )
     required: bool = Field(default=False, description="Required by its parent object.")
     nullable: bool = Field(default=False, description="Whether null is allowed.")
-    enum: list[str] = Field(default_factory=list, description="Allowed values, if listed.")
+    enum: list[str] = Field(default_factory=list[str], description="Allowed values, if listed.")
     read_only: bool = Field(default=False, description="readOnly in the schema.")
     write_only: bool = Field(default=False, description="writeOnly in the schema.")
     sensitive: bool = Field(
@@ -144,10 +147,11 @@ class SchemaField(FactModel):
     )
     deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
     constraints: dict[str, str] = Field(
-        default_factory=dict, description="Documented limits: maxLength, maximum, pattern, ..."
+        default_factory=dict[str, str],
+        description="Documented limits: maxLength, maximum, pattern, ...",
     )
     refs: list[str] = Field(
-        default_factory=list,
+        default_factory=list[str],
         description="Component schemas this field links to (keys of Facts.schemas), not expanded.",
     )
     marker: FieldMarker | None = Field(
@@ -165,11 +169,16 @@ class SchemaField(FactModel):
 class Body(FactModel):
     """A request or response body."""
 
-    content_types: list[str] = Field(default_factory=list, description="Documented media types.")
+    content_types: list[str] = Field(
+        default_factory=list[str], description="Documented media types."
+    )
     required: bool = Field(default=False, description="Whether a request body is required.")
-    fields: list[SchemaField] = Field(default_factory=list, description="Flattened fields.")
+    fields: list[SchemaField] = Field(
+        default_factory=list[SchemaField], description="Flattened fields."
+    )
     refs: list[str] = Field(
-        default_factory=list, description="Component schemas the body itself is (keys of schemas)."
+        default_factory=list[str],
+        description="Component schemas the body itself is (keys of schemas).",
     )
     source: Source = Field(description="Where the body is documented.")
 
@@ -191,7 +200,7 @@ class Response(FactModel):
     body: Body | None = Field(
         default=None, description="Body, when a schema or media type is given."
     )
-    headers: list[Header] = Field(default_factory=list, description="Documented headers.")
+    headers: list[Header] = Field(default_factory=list[Header], description="Documented headers.")
     source: Source = Field(description="Where the response is documented.")
 
 
@@ -204,11 +213,15 @@ class Operation(FactModel):
     operation_id: str | None = Field(default=None, description="operationId, if given.")
     summary: str | None = Field(default=None, description="Documented summary.")
     description: str | None = Field(default=None, description="Documented description (trimmed).")
-    tags: list[str] = Field(default_factory=list, description="Documented tags.")
+    tags: list[str] = Field(default_factory=list[str], description="Documented tags.")
     deprecated: bool = Field(default=False, description="Whether the docs mark it deprecated.")
-    parameters: list[Parameter] = Field(default_factory=list, description="Non-body parameters.")
+    parameters: list[Parameter] = Field(
+        default_factory=list[Parameter], description="Non-body parameters."
+    )
     request_body: Body | None = Field(default=None, description="Request body, if any.")
-    responses: list[Response] = Field(default_factory=list, description="Documented responses.")
+    responses: list[Response] = Field(
+        default_factory=list[Response], description="Documented responses."
+    )
     security: list[SecurityRequirement] | None = Field(
         default=None,
         description="Effective requirement (alternatives); None when the docs state none.",
@@ -219,10 +232,12 @@ class Operation(FactModel):
     security_source: Source | None = Field(
         default=None, description="Where the effective security requirement is written."
     )
-    servers: list[Server] = Field(default_factory=list, description="Operation-level servers.")
+    servers: list[Server] = Field(
+        default_factory=list[Server], description="Operation-level servers."
+    )
     source: Source = Field(description="Where the operation is defined.")
     mentions: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs write this endpoint (examples, variants, mentions).",
     )
 
@@ -234,7 +249,9 @@ class Webhook(FactModel):
     method: str = Field(description="Upper-case HTTP method.")
     summary: str | None = Field(default=None, description="Documented summary.")
     request_body: Body | None = Field(default=None, description="Payload the API sends.")
-    responses: list[Response] = Field(default_factory=list, description="Responses it expects.")
+    responses: list[Response] = Field(
+        default_factory=list[Response], description="Responses it expects."
+    )
     source: Source = Field(description="Where the webhook is defined.")
 
 
@@ -255,7 +272,7 @@ class RateLimitEvidence(FactModel):
     )
     source: Source = Field(description="Where it is documented.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -279,7 +296,7 @@ class IdempotencyEvidence(FactModel):
     )
     source: Source = Field(description="Where it is documented.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -296,10 +313,10 @@ class BodyOutcome(FactModel):
         "failed-items: a list of items that were not accepted (partial success)."
     )
     failure_values: list[str] = Field(
-        default_factory=list, description="Values that mean the call failed or was refused."
+        default_factory=list[str], description="Values that mean the call failed or was refused."
     )
     pending_values: list[str] = Field(
-        default_factory=list, description="Values that mean the outcome is not final yet."
+        default_factory=list[str], description="Values that mean the outcome is not final yet."
     )
     per_item: bool = Field(default=False, description="The field is per item of a batch answer.")
     source: Source = Field(description="Where the field is documented.")
@@ -341,7 +358,7 @@ class RetryGuidance(FactModel):
     operation: str | None = Field(default=None, description="Operation key, if scoped to one.")
     source: Source = Field(description="Where it is documented.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -355,7 +372,7 @@ class ProseNote(FactModel):
     detail: str = Field(description="The quoted text.")
     source: Source = Field(description="Where it is written.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -365,9 +382,11 @@ class SchemaFacts(FactModel):
 
     name: str = Field(description="Component name.")
     type: str | None = Field(default=None, description="Schema type, if given.")
-    fields: list[SchemaField] = Field(default_factory=list, description="Flattened fields.")
+    fields: list[SchemaField] = Field(
+        default_factory=list[SchemaField], description="Flattened fields."
+    )
     refs: list[str] = Field(
-        default_factory=list, description="Variants (oneOf/anyOf) linked rather than expanded."
+        default_factory=list[str], description="Variants (oneOf/anyOf) linked rather than expanded."
     )
     source: Source = Field(description="Where the schema is defined.")
 
@@ -379,7 +398,7 @@ class FactWarning(FactModel):
     message: str = Field(description="One line for a person.")
     source: Source | None = Field(default=None, description="Where it happened, when known.")
     repeated_at: list[Source] = Field(
-        default_factory=list,
+        default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
 
@@ -387,10 +406,14 @@ class FactWarning(FactModel):
 class Facts(FactModel):
     """Everything apiplan knows about an API, each item traceable to its documents."""
 
+    model_config = ConfigDict(json_schema_extra=document_schema)
+
     kind: Literal["apiplan.facts"] = Field(
-        description="What this JSON document is (written first)."
+        default="apiplan.facts", description="What this JSON document is (written first)."
     )
-    version: int = Field(description="Version of this JSON format (written second).")
+    version: int = Field(
+        default=OUTPUT_FORMAT_VERSION, description="Version of this JSON format (written second)."
+    )
     generator: str = Field(default="", description="Tool and version that wrote these facts.")
 
     @model_validator(mode="before")
@@ -398,56 +421,67 @@ class Facts(FactModel):
     def _named(cls, data: Any) -> Any:
         return name_document("apiplan.facts", data)
 
-    documents: list[DocumentInfo] = Field(default_factory=list, description="Input documents.")
-    servers: list[Server] = Field(default_factory=list, description="Base URLs.")
+    documents: list[DocumentInfo] = Field(
+        default_factory=list[DocumentInfo], description="Input documents."
+    )
+    servers: list[Server] = Field(default_factory=list[Server], description="Base URLs.")
     security_schemes: list[SecurityScheme] = Field(
-        default_factory=list, description="Documented auth schemes."
+        default_factory=list[SecurityScheme], description="Documented auth schemes."
     )
     security: list[SecurityRequirement] | None = Field(
         default=None, description="Global security requirement, if stated."
     )
-    operations: list[Operation] = Field(default_factory=list, description="Endpoints.")
-    webhooks: list[Webhook] = Field(default_factory=list, description="Webhooks (OpenAPI 3.1).")
+    operations: list[Operation] = Field(default_factory=list[Operation], description="Endpoints.")
+    webhooks: list[Webhook] = Field(
+        default_factory=list[Webhook], description="Webhooks (OpenAPI 3.1)."
+    )
     schemas: dict[str, SchemaFacts] = Field(
-        default_factory=dict,
+        default_factory=dict[str, SchemaFacts],
         description="Component schemas linked from fields, keyed by 'document#pointer'.",
     )
     rate_limits: list[RateLimitEvidence] = Field(
-        default_factory=list, description="Rate-limit evidence."
+        default_factory=list[RateLimitEvidence], description="Rate-limit evidence."
     )
     idempotency: list[IdempotencyEvidence] = Field(
-        default_factory=list, description="Idempotency evidence."
+        default_factory=list[IdempotencyEvidence], description="Idempotency evidence."
     )
     retry_guidance: list[RetryGuidance] = Field(
-        default_factory=list, description="Documented advice on what to retry."
+        default_factory=list[RetryGuidance], description="Documented advice on what to retry."
     )
     body_outcomes: list[BodyOutcome] = Field(
-        default_factory=list,
+        default_factory=list[BodyOutcome],
         description="Outcome-carrying fields of response bodies (errors inside a 2xx, partial "
         "success), derived from the schemas.",
     )
     async_markers: list[AsyncMarker] = Field(
-        default_factory=list, description="Signs that an operation finishes after its answer."
+        default_factory=list[AsyncMarker],
+        description="Signs that an operation finishes after its answer.",
     )
     size_limits: list[SizeLimit] = Field(
-        default_factory=list, description="Documented request size limits (bytes, characters)."
+        default_factory=list[SizeLimit],
+        description="Documented request size limits (bytes, characters).",
     )
     global_parameters: list[Parameter] = Field(
-        default_factory=list, description="Headers or parameters the docs require on every call."
+        default_factory=list[Parameter],
+        description="Headers or parameters the docs require on every call.",
     )
     api_responses: list[Response] = Field(
-        default_factory=list, description="Statuses the docs describe for the whole API."
+        default_factory=list[Response], description="Statuses the docs describe for the whole API."
     )
     notes: list[ProseNote] = Field(
-        default_factory=list, description="Pagination, versioning and other hints from prose."
+        default_factory=list[ProseNote],
+        description="Pagination, versioning and other hints from prose.",
     )
     secrets: list[SecretEvidence] = Field(
-        default_factory=list, description="Credential-shaped values seen in the docs (masked)."
+        default_factory=list[SecretEvidence],
+        description="Credential-shaped values seen in the docs (masked).",
     )
     code: list[CodeFile] = Field(
-        default_factory=list, description="Existing client code: observations with lines."
+        default_factory=list[CodeFile], description="Existing client code: observations with lines."
     )
-    warnings: list[FactWarning] = Field(default_factory=list, description="Reading problems.")
+    warnings: list[FactWarning] = Field(
+        default_factory=list[FactWarning], description="Reading problems."
+    )
 
     @property
     def code_stack(self) -> str | None:

@@ -1,5 +1,20 @@
 """Ingestion: documents in, facts with provenance out."""
 
-from ._load import load_facts
+from ._document import StructuredDocument, open_regular, parse_document, read_regular
+from ._load import CODE_SUFFIXES, load_facts
+from ._meaning import REMOVED, negates
+from ._names import is_sensitive_name
+from ._signals import norm
 
-__all__ = ["load_facts"]
+__all__ = [
+    "CODE_SUFFIXES",
+    "REMOVED",
+    "StructuredDocument",
+    "is_sensitive_name",
+    "load_facts",
+    "negates",
+    "norm",
+    "open_regular",
+    "parse_document",
+    "read_regular",
+]

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from ..schemas import HttpCall
-from ..schemas._code import BodyParse, FallThrough
+from ..schemas import BodyParse, FallThrough, HttpCall
 from ._code_base import DEFAULT_TIMEOUT, AnalyzerBase, Clock, last_name, src
 from ._code_body import parse_sites
 from ._code_flow import fall_through_loop, forwards_kwargs, partial_target, passes_timeout_none
@@ -210,7 +209,7 @@ class CallsMixin(AnalyzerBase):
                 method=method,
                 url=url,
                 timeout=timeout,
-                timeout_value=value_text,  # type: ignore[arg-type]
+                timeout_value=value_text,
                 status_checked=checked,
                 json_unchecked=json_unchecked,
                 in_function=fname,

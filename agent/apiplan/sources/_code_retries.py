@@ -106,8 +106,10 @@ class RetriesMixin(AnalyzerBase):
                         capped=capped,
                         cap=ast.unparse(total) if total is not None else None,
                         honours_retry_after=not (
-                            isinstance(kw.get("respect_retry_after_header"), ast.Constant)
-                            and kw["respect_retry_after_header"].value is False
+                            isinstance(
+                                respect := kw.get("respect_retry_after_header"), ast.Constant
+                            )
+                            and respect.value is False
                         ),
                         retry_after_ceiling=False,
                         statuses=re.findall(r"\d{3}", ast.unparse(kw["status_forcelist"]))
@@ -130,14 +132,13 @@ class RetriesMixin(AnalyzerBase):
                     )
                 )
             elif last == "on_exception" and "backoff" in self.imports:
-                capped = "max_tries" in kw or "max_time" in kw
+                limit = kw.get("max_tries") or kw.get("max_time")
+                capped = limit is not None
                 self.file.retries.append(
                     RetryMechanism(
                         kind="backoff",
                         capped=capped,
-                        cap=ast.unparse(kw.get("max_tries") or kw.get("max_time"))
-                        if capped
-                        else None,  # type: ignore[arg-type]
+                        cap=ast.unparse(limit) if limit is not None else None,
                         deadline="max_time" in kw,
                         source=src(self.path, node, self.lines),
                     )

@@ -30,7 +30,8 @@ _PROSE_SUFFIXES = (
     ".raml",
 )
 _STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
-_CODE_SUFFIXES = (".py", ".pyw", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".sh", ".bash")
+CODE_SUFFIXES = (".py", ".pyw", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".sh", ".bash")
+"""Files read as client code rather than as API documents (lower-case suffixes)."""
 
 
 def _is_prose(path: Path, max_bytes: int) -> bool:
@@ -191,8 +192,8 @@ def load_facts(
     _check_paths(docs)
     _check_paths(code)
     # Code given among the documents (`--code a.py b.py` leaves b.py as a document) is code.
-    code = [*code, *(d for d in docs if Path(d).suffix.lower() in _CODE_SUFFIXES)]
-    docs = [d for d in docs if Path(d).suffix.lower() not in _CODE_SUFFIXES]
+    code = [*code, *(d for d in docs if Path(d).suffix.lower() in CODE_SUFFIXES)]
+    docs = [d for d in docs if Path(d).suffix.lower() not in CODE_SUFFIXES]
     if not docs and not code:
         raise UsageError("no documents given")
     parts: list[Facts] = [] if docs else [Facts()]
@@ -223,7 +224,9 @@ def load_facts(
     if code:
         from ._code import read_code
 
-        facts.code = read_code(list(code), budget=budget).files
+        # As given (str(path) is the name shown); PathLike objects as their path string.
+        code_paths: list[str | Path] = [c if isinstance(c, str) else Path(c) for c in code]
+        facts.code = read_code(code_paths, budget=budget).files
     facts.generator = f"apiplan {__version__}"
     from ._signals import derive_signals
 

@@ -22,6 +22,7 @@ from .._secrets import (
     find_secrets,
 )
 from ..schemas import (
+    DocFormat,
     DocumentInfo,
     Facts,
     FactWarning,
@@ -137,7 +138,7 @@ class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
                 path=self.display,
                 format=self.fmt,
                 title=self.title,
-                sha256=self.sha256,  # type: ignore[arg-type]
+                sha256=self.sha256,
                 lines=len(self.lines),
             )
         ]
@@ -430,22 +431,25 @@ class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
             self.current.op.security_source = self.src(b.line, oauth.group(0))
 
 
-def prose_format(path: str, text: str) -> str | None:
+_BY_SUFFIX: tuple[tuple[str, DocFormat], ...] = (
+    (".mdx", "mdx"),
+    (".md", "markdown"),
+    (".markdown", "markdown"),
+    (".rst", "rst"),
+    (".html", "html"),
+    (".htm", "html"),
+    (".adoc", "asciidoc"),
+    (".asciidoc", "asciidoc"),
+    (".apib", "apib"),
+    (".raml", "raml"),
+    (".txt", "markdown"),
+)
+
+
+def prose_format(path: str, text: str) -> DocFormat | None:
     """markdown, mdx, rst or html by extension, else by sniffing; None when it is not prose."""
     low = path.lower()
-    for ext, fmt in (
-        (".mdx", "mdx"),
-        (".md", "markdown"),
-        (".markdown", "markdown"),
-        (".rst", "rst"),
-        (".html", "html"),
-        (".htm", "html"),
-        (".adoc", "asciidoc"),
-        (".asciidoc", "asciidoc"),
-        (".apib", "apib"),
-        (".raml", "raml"),
-        (".txt", "markdown"),
-    ):
+    for ext, fmt in _BY_SUFFIX:
         if low.endswith(ext):
             return fmt
     head = text.lstrip()[:2000]
@@ -462,5 +466,5 @@ def prose_format(path: str, text: str) -> str | None:
     return None
 
 
-def extract_prose(display: str, text: str, sha256: str, fmt: str) -> Facts:
+def extract_prose(display: str, text: str, sha256: str, fmt: DocFormat) -> Facts:
     return ProseExtractor(display=display, text=text, fmt=fmt, sha256=sha256).extract()

@@ -8,6 +8,7 @@ from ..schemas import (
     FactWarning,
     RateLimitEvidence,
     RetryGuidance,
+    Source,
 )
 from ._endpoints import (
     scan_line,
@@ -51,7 +52,8 @@ class _Auth(_State):
         scope_m = _SCOPES.search(text) or _SCOPES.search(section)
         scope = scope_m.group(0).lower().replace("-", " ") if scope_m else None
         ops: list[str] | None = None
-        detail = source = None
+        detail: str | None = None
+        source: Source | None = None
         for m in _LIMIT.finditer(text):
             if not rate_context and not re.search(r"requests?|calls?|times", m.group(0), re.I):
                 continue
@@ -64,7 +66,7 @@ class _Auth(_State):
                 continue
             self._seen_limits.add((limit, window, b.line))
             self._limit_lines.add(b.line)
-            if ops is None:
+            if ops is None or detail is None or source is None:  # once, at the first limit
                 ops = [f"{h.method} {_clean_path(h.target)}" for h in scan_line(_prep(text))]
                 detail, source = _span(text, 300), self.src(b.line, text)
             for key in ops or [None]:

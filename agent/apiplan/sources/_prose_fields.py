@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from ..schemas import (
     Body,
@@ -24,6 +25,10 @@ from ._prose_state import (
 
 
 class _Fields(_State):
+    if TYPE_CHECKING:  # given by _Sections in the extractor that mixes both in
+
+        def _row_endpoints(self, b: Block, cells: list[str]) -> bool: ...
+
     def _liquid_params(self, b: Block) -> None:
         """SendGrid's Jekyll tags: {% parameter name Yes 'String. Max 30 characters' '...' %}.
 
@@ -55,18 +60,20 @@ class _Fields(_State):
                 pname = name.lstrip(":").strip().strip("`")
                 if not re.fullmatch(r"[A-Za-z_][\w\[\].-]*", pname):
                     continue
-                loc = self.current.param_loc if self.current else None
+                if self.current is None:
+                    continue  # a definition list before any endpoint names nothing to attach to
+                loc = self.current.param_loc
                 required = "required" in desc.lower()
                 typ = re.search(r"\b(String|Integer|Boolean|Array|Hash|Number|Object)\b", desc)
                 line = b.line + i
-                op = self.current.op  # type: ignore[union-attr]
+                op = self.current.op
                 if loc in ("path", "query", "header", "cookie"):
                     if not any(p.name == pname and p.location == loc for p in op.parameters):
                         op.parameters.append(
                             Parameter(
                                 name=pname,
                                 location=loc,
-                                required=required,  # type: ignore[arg-type]
+                                required=required,
                                 type=typ.group(1).lower() if typ else None,
                                 description=_span(desc.lstrip(": "), 200),
                                 source=self.src(line, name + " " + desc),
@@ -179,7 +186,7 @@ class _Fields(_State):
                         path=k,
                         name=k,
                         confidence=confidence,
-                        description=note,  # type: ignore[arg-type]
+                        description=note,
                         source=self.src(line, body_lines[n_off]),
                     )
                 )

@@ -7,10 +7,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .._secrets import redact
 from ..schemas import (
     Body,
+    DocFormat,
     Facts,
     OAuthFlow,
     Operation,
@@ -205,7 +207,7 @@ class _Op:
 class _State:
     display: str
     text: str
-    fmt: str
+    fmt: DocFormat
     sha256: str
     title: str | None = None
     facts: Facts = field(default_factory=Facts)
@@ -359,14 +361,14 @@ class _State:
         quote: str,
         *,
         response: str | None = None,
-        confidence: str = "documented",
+        confidence: Literal["documented", "example", "uncertain"] = "documented",
     ) -> None:
         f = SchemaField(
             path=name,
             name=name.rsplit(".", 1)[-1],
             type=typ,
             required=required,
-            confidence=confidence,  # type: ignore[arg-type]
+            confidence=confidence,
             source=self.src(line, quote),
         )
         if response is None:
@@ -424,7 +426,9 @@ class _State:
                 )
             )
 
-    def _rate(self, kind: str, detail: str, line: int, quote: str, **extra: object) -> None:
+    def _rate(
+        self, kind: Literal["header", "text", "field"], detail: str, line: int, quote: str
+    ) -> None:
         op = self.current.op.key if self.current is not None and kind != "header" else None
         if kind in ("header", "field"):
             key = (kind, detail.lower())
@@ -432,10 +436,8 @@ class _State:
                 return
             self._seen_rates.add(key)
         self.facts.rate_limits.append(
-            RateLimitEvidence(
-                kind=kind, detail=detail, operation=op, source=self.src(line, quote), **extra
-            )
-        )  # type: ignore[arg-type]
+            RateLimitEvidence(kind=kind, detail=detail, operation=op, source=self.src(line, quote))
+        )
 
     def _scheme(
         self,

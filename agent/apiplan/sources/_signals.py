@@ -10,8 +10,9 @@ so that documents nobody has seen are read the same way.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from ..schemas._facts import (
+from ..schemas import (
     AsyncMarker,
     BodyOutcome,
     Facts,
@@ -109,7 +110,7 @@ def _conflict_says_duplicate(op: Operation) -> bool:
     return any(r.status == "409" and _DUP_WORDS.search(r.description or "") for r in op.responses)
 
 
-def _dedup_basis(f: SchemaField, op: Operation) -> str | None:
+def _dedup_basis(f: SchemaField, op: Operation) -> Literal["name", "description"] | None:
     if f.read_only or f.enum or f.type == "boolean" or _depth(f) > 2:
         return None
     name, desc = norm(_leaf(f)), f.description or ""
@@ -135,7 +136,7 @@ def dedup_fields(facts: Facts, op: Operation) -> list[IdempotencyEvidence]:
                     detail=f.path,
                     operation=op.key,
                     required=f.required,
-                    basis=basis,  # type: ignore[arg-type]
+                    basis=basis,
                     source=f.source,
                 )
             )

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from ..schemas import Blueprint, Facts, Finding, RiskCheck
-from ..schemas._blueprint import RiskRule, SkippedRule
+from pydantic import BaseModel
+
+from ..schemas import (
+    RISK_RULES,
+    Blueprint,
+    Facts,
+    Finding,
+    RiskCheck,
+    RiskRule,
+    SkippedRule,
+    severity_rank,
+)
 from ._citations import check_citation_meaning
-from ._code_rules import code_retries, code_secrets, code_silent_failures, code_timeouts
+from ._code_rules import (
+    code_empty_bodies,
+    code_retries,
+    code_secrets,
+    code_silent_failures,
+    code_timeouts,
+)
 from ._consistency import check_plan_consistency
 from ._consumer_rules import credentials_in_paths, in_scope, server_problems, throttling_guidance
 from ._diff import diff_operations
@@ -21,25 +37,15 @@ from ._timeouts import check_plan_timeouts
 from ._undocumented import check_undocumented
 
 
-def phase_problems(model: object, known: object) -> list[str]:
+def phase_problems(model: BaseModel, known: Known) -> list[str]:
     """The undocumented-name rule on one phase object, one line per offender: passed to the
     phase models as ``apiplan_check`` in the validation context (the LLM re-ask)."""
     from ._undocumented import check_phase
 
-    return [f"{f.location}: {f.message}" for f in check_phase(model, known)]  # type: ignore[arg-type]
+    return [f"{f.location}: {f.message}" for f in check_phase(model, known)]
 
 
-RULES: tuple[RiskRule, ...] = (
-    "undocumented-field",
-    "missing-timeout",
-    "secret-exposure",
-    "unbounded-retry",
-    "silent-failure",
-    "schema-drift",
-    "unsupported-citation",
-    "plan-consistency",
-    "server-config",
-)
+RULES: tuple[RiskRule, ...] = RISK_RULES
 # What a blueprint check examines (servers are the documents' business, not the blueprint's).
 BLUEPRINT_RULES: tuple[RiskRule, ...] = tuple(r for r in RULES if r != "server-config")
 CODE_RULES: tuple[RiskRule, ...] = (
@@ -63,11 +69,8 @@ _NEEDS: dict[RiskRule, str] = {
 _PROSE_FORMATS = frozenset({"markdown", "mdx", "rst", "html", "asciidoc", "text"})
 
 
-_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
 def _sorted(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (_ORDER[f.severity], f.rule, f.location))
+    return sorted(findings, key=lambda f: (severity_rank(f.severity), f.rule, f.location))
 
 
 def check_code(facts: Facts) -> list[Finding]:
@@ -75,9 +78,10 @@ def check_code(facts: Facts) -> list[Finding]:
     files = facts.code
     return (
         code_timeouts(files)
-        + code_secrets(files)
+        + code_secrets(files, facts)
         + code_retries(files)
         + code_silent_failures(files)
+        + code_empty_bodies(files, facts)
     )
 
 

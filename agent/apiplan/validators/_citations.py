@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..schemas import Facts, Finding, Source
-from ..sources._meaning import REMOVED, negates
+from ..sources import REMOVED, negates
 from ._finding import finding
 
 _SCHEME_WORDS = {

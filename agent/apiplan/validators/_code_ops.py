@@ -57,14 +57,14 @@ def bodiless_success(op: Operation) -> str | None:
 
 def sensitive_response_fields(facts: Facts, ops: list[Operation]) -> list[str]:
     """Response fields of ``ops`` that hold a credential or personal data, per the docs."""
-    from ..planner._sensitive import _classify  # one classifier for plans and checks
+    from ..planner import classify_sensitive  # one classifier for plans and checks
 
     out: dict[str, None] = {}
     for op in ops:
         for r in op.responses:
             fields: list[SchemaField] = facts.body_fields(r.body)
             for f in fields:
-                if _classify(f.path, f.description or "", f.sensitive):
+                if classify_sensitive(f.path, f.description or "", f.sensitive):
                     out[f.path] = None
     return list(out)
 

@@ -76,7 +76,7 @@ def code_secrets(files: list[CodeFile], facts: Facts | None = None) -> list[Find
                     s.source,
                 )
             )
-        bodies = []
+        bodies: list[LogStatement] = []
         for log in f.logs:
             if "token" in log.carries or "headers" in log.carries:
                 out.append(

@@ -41,12 +41,12 @@ def _hedged_rows(bp: Blueprint, p: RetryPolicy) -> list[tuple[str, str, str]]:
     return [
         (
             f"{p.operation} is marked safe to repeat, but its {r.status} row says "
-            f"{_HEDGE.search(r.action).group(0)!r}",  # type: ignore[union-attr]
+            f"{hedge.group(0)!r}",
             "state the decision the retry policy already took (retried within the policy)",
             f"deliverable.error_map[{i}]",
         )
         for i, r in enumerate(bp.deliverable.error_map)
-        if r.operation == p.operation and _HEDGE.search(r.action)
+        if r.operation == p.operation and (hedge := _HEDGE.search(r.action))
     ]
 
 

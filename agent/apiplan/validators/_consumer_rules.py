@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..schemas import Facts, Finding, Operation, Server
-from ..sources._openapi import is_sensitive_name
+from ..sources import is_sensitive_name
 from ._finding import finding
 
 # Headers that tell a throttled client how long to wait: the standard one, the IETF draft's

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from pathlib import Path
 
+from .._constants import MAX_DOCUMENT_BYTES
 from .._secrets import find_encoded_secrets, find_secrets, published_example
+from ..exceptions import DocumentError
 from ..schemas import Facts, Finding, Source
+from ..sources import read_regular
 from ._finding import finding
 
 
@@ -13,22 +18,31 @@ def docs_secrets(facts: Facts) -> list[Finding]:
     """Credential-shaped values anywhere in the documents (every file, whatever its name)."""
     out: list[Finding] = []
     for d in facts.documents:
-        path = Path(d.path)
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
+            raw = read_regular(Path(d.path), d.path, max_bytes=MAX_DOCUMENT_BYTES)
+        except DocumentError:
+            continue  # read once already by load_facts; gone or changed since: nothing to scan
+        text = raw.decode("utf-8", errors="replace")
+        # One finding per value: two values that differ only after the masked prefix are two
+        # findings, told apart by a fingerprint of the value (never the value itself).
         grouped: dict[tuple[str, str], list[int]] = {}
         examples: dict[tuple[str, str], str | None] = {}
+        masks: dict[tuple[str, str], str] = {}
         for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
-            key = (hit.kind, hit.masked)
+            key = (hit.kind, hit.value)
             grouped.setdefault(key, []).append(hit.line)
             if key not in examples:
                 examples[key] = published_example(text, hit)
-        for (kind, masked), lines in grouped.items():
+                masks[key] = hit.masked
+        shared = Counter(masks.values())
+        for (kind, value), lines in grouped.items():
             src = Source(document=d.path, line=lines[0])
             times = f", {len(lines)} times" if len(lines) > 1 else ""
-            reason = examples[(kind, masked)]
+            masked = masks[(kind, value)]
+            if shared[masked] > 1:
+                tag = hashlib.sha256(value.encode()).hexdigest()[:6]
+                masked = f"{masked[:-1]}, fingerprint {tag})"
+            reason = examples[(kind, value)]
             if reason is not None:
                 # Published on purpose (PagerDuty's routing keys, Slack's sample token): say so.
                 out.append(

@@ -8,12 +8,11 @@ so it must be lenient exactly there and know why.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import ApiplanError
 from ..schemas import Facts, Finding, Operation, Response, SchemaField, Source
-from ..sources import _pointer
-from ..sources._document import StructuredDocument, parse_document
+from ..sources import StructuredDocument, _pointer, parse_document
 from ._finding import finding
 
 # $ref chains in examples are short; a longer one is a loop.
@@ -39,11 +38,17 @@ class _Docs:
         return self._cache[path]
 
 
+def _obj(value: object) -> dict[str, Any] | None:
+    """A JSON object of the document, typed as one; None for anything else."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else None
+
+
 def _deref(doc: StructuredDocument, value: Any) -> Any:
     for _ in range(_MAX_REF_HOPS):
-        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+        obj = _obj(value)
+        ref = obj.get("$ref") if obj is not None else None
+        if not isinstance(ref, str):
             return value
-        ref: str = value["$ref"]
         if not ref.startswith("#"):
             return None
         try:
@@ -56,26 +61,27 @@ def _deref(doc: StructuredDocument, value: Any) -> Any:
 def _examples(doc: StructuredDocument, pointer: str) -> list[tuple[str, Any]]:
     """(pointer, value) of each example documented under a response."""
     try:
-        resp = _deref(doc, doc.resolve(pointer))
+        resp = _obj(_deref(doc, doc.resolve(pointer)))
     except (KeyError, IndexError, ValueError, TypeError):
         return []
-    if not isinstance(resp, dict):
+    if resp is None:
         return []
     out: list[tuple[str, Any]] = []
-    swagger = resp.get("examples")
-    if isinstance(swagger, dict) and "content" not in resp:
+    swagger = _obj(resp.get("examples"))
+    if swagger is not None and "content" not in resp:
         out += [(_pointer.join(pointer, "examples", k), v) for k, v in swagger.items()]
-    content = resp.get("content")
-    for media, body in (content or {}).items() if isinstance(content, dict) else []:
-        if not isinstance(body, dict):
+    content = _obj(resp.get("content")) or {}
+    for media, value in content.items():
+        body = _obj(value)
+        if body is None:
             continue
         at = _pointer.join(pointer, "content", media)
         if "example" in body:
             out.append((_pointer.join(at, "example"), _deref(doc, body["example"])))
-        named = body.get("examples")
-        for name, ex in named.items() if isinstance(named, dict) else []:
-            ex = _deref(doc, ex)
-            if isinstance(ex, dict) and "value" in ex:
+        named = _obj(body.get("examples")) or {}
+        for name, given in named.items():
+            ex = _obj(_deref(doc, given))
+            if ex is not None and "value" in ex:
                 out.append((_pointer.join(at, "examples", name), ex["value"]))
     return [(p, v) for p, v in out if isinstance(v, dict)]
 
@@ -95,10 +101,10 @@ def _problems(example: dict[str, Any], fields: list[SchemaField]) -> list[str]:
         parts = f.path.split(".")
         if any(p.endswith("[]") or p == "*" for p in parts):
             continue  # array items and map values: examples rarely show all of them
-        parent: Any = example
+        parent: dict[str, Any] | None = example
         for p in parts[:-1]:
-            parent = parent.get(p) if isinstance(parent, dict) else None
-        if not isinstance(parent, dict):
+            parent = _obj(parent.get(p)) if parent is not None else None
+        if parent is None:
             continue
         name = parts[-1]
         if name not in parent:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from pydantic import BaseModel
 
-from ..schemas import Facts, Operation, Source
+from ..schemas import Facts, Operation, SchemaField, Source
 
 # Standard HTTP names (RFC 9110/6585/6750): facts of HTTP, not claims about this API.
 HTTP_STANDARD_NAMES = {
@@ -38,11 +39,12 @@ class Known:
     """Names, operations and statuses documented in the facts."""
 
     facts: Facts
-    operations: dict[str, Operation] = field(default_factory=dict)
-    statuses: dict[str, set[str]] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
+    operations: dict[str, Operation] = field(default_factory=dict[str, Operation])
+    statuses: dict[str, set[str]] = field(default_factory=dict[str, set[str]])
+    names: set[str] = field(default_factory=set[str])
     _cited: set[tuple[str, object]] | None = None
     _lowered: set[str] | None = None
+    _all_fields: list[SchemaField] | None = None
 
     @classmethod
     def of(cls, facts: Facts) -> Known:
@@ -126,15 +128,27 @@ class Known:
                 for name in type(obj).model_fields:
                     visit(getattr(obj, name))
             elif isinstance(obj, list):
-                for item in obj:
+                for item in cast("list[object]", obj):
                     visit(item)
             elif isinstance(obj, dict):
-                for item in obj.values():
+                for item in cast("dict[object, object]", obj).values():
                     visit(item)
 
         visit(self.facts)
         self._cited = places
         return places
+
+    def all_fields(self) -> list[SchemaField]:
+        """Every body field of every operation, requests and responses (built once)."""
+        if self._all_fields is None:
+            self._all_fields = [
+                f
+                for op in self.facts.operations
+                for b in [op.request_body] + [r.body for r in op.responses]
+                if b
+                for f in self.facts.body_fields(b)
+            ]
+        return self._all_fields
 
     def has_name(self, name: str) -> bool:
         n = name.strip()

@@ -9,7 +9,7 @@ from ._finding import finding
 
 def check_blueprint_secrets(bp: Blueprint) -> list[Finding]:
     text = bp.model_dump_json(indent=1)
-    out = []
+    out: list[Finding] = []
     for hit in find_secrets(text):
         out.append(
             finding(

@@ -3,8 +3,7 @@ undocumented statuses are mapped to something."""
 
 from __future__ import annotations
 
-from ..schemas import Blueprint, ErrorRow, Finding
-from ..schemas._facts import BodyOutcome
+from ..schemas import Blueprint, BodyOutcome, ErrorRow, Finding
 from ._finding import finding
 from ._known import Known
 

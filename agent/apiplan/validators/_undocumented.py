@@ -8,12 +8,17 @@ headers); the text of every evidenced claim is scanned for `backticked` names an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from pydantic import BaseModel
 
-from ..schemas import Blueprint, Claim, Deliverable, Finding, Scope, WorkingPlan
+from ..schemas import (
+    Blueprint,
+    Deliverable,
+    Finding,
+    Scope,
+    WorkingPlan,
+    walk_claims,
+)
 from ._finding import finding
 from ._known import Known
 
@@ -21,17 +26,6 @@ _BACKTICK = re.compile(r"`([^`\n]{1,80})`")
 _ENDPOINT = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/[^\s`'\"),;]*)")
 # Names we propose ourselves (modules, functions, exception classes) are code, not API facts.
 _OURS = re.compile(r"(\.py|\(\))$|Error$|^test_|^\d+(\.\d+)?\s*s$|^\[redacted")
-
-
-def _claims(model: Any, path: str = "") -> Iterator[tuple[str, Claim]]:
-    if isinstance(model, Claim):
-        yield path, model
-    if isinstance(model, BaseModel):
-        for name in type(model).model_fields:
-            yield from _claims(getattr(model, name), f"{path}.{name}" if path else name)
-    elif isinstance(model, list):
-        for i, item in enumerate(model):
-            yield from _claims(item, f"{path}[{i}]")
 
 
 def _known_path(known: Known, path: str) -> bool:
@@ -122,7 +116,7 @@ def _deliverable(d: Deliverable, known: Known, flag: _Flags, at: str) -> None:
 
 def _texts(model: BaseModel, known: Known, flag: _Flags, at: str) -> None:
     cited = known.cited_places()
-    for where, c in _claims(model, at.rstrip(".")):
+    for where, c in walk_claims(model, at.rstrip(".")):
         if c.assumption:
             continue
         for s in c.evidence:
@@ -133,7 +127,7 @@ def _texts(model: BaseModel, known: Known, flag: _Flags, at: str) -> None:
             token = m.group(1).strip()
             if _OURS.search(token) or known.has_name(token):
                 continue
-            if known.facts.field_at(_all_fields(known), token) is not None:
+            if known.facts.field_at(known.all_fields(), token) is not None:
                 continue
             flag(where, f"`{token}` (named in the text)")
         for m in _ENDPOINT.finditer(c.text):
@@ -150,7 +144,15 @@ def check_phase(model: BaseModel, known: Known) -> list[Finding]:
         _plan(model, known, flag, "plan.")
     elif isinstance(model, Deliverable):
         _deliverable(model, known, flag, "deliverable.")
-    name = {Scope: "scope.", WorkingPlan: "plan.", Deliverable: "deliverable."}.get(type(model), "")
+    name = (
+        "scope."
+        if isinstance(model, Scope)
+        else "plan."
+        if isinstance(model, WorkingPlan)
+        else "deliverable."
+        if isinstance(model, Deliverable)
+        else ""
+    )
     _texts(model, known, flag, name)
     return flag.out
 
@@ -161,17 +163,3 @@ def check_undocumented(bp: Blueprint, known: Known) -> list[Finding]:
         + check_phase(bp.plan, known)
         + check_phase(bp.deliverable, known)
     )
-
-
-def _all_fields(known: Known) -> list:  # type: ignore[type-arg]
-    cache = getattr(known, "_all_fields_cache", None)
-    if cache is None:
-        cache = [
-            f
-            for op in known.facts.operations
-            for b in [op.request_body] + [r.body for r in op.responses]
-            if b
-            for f in known.facts.body_fields(b)
-        ]
-        known._all_fields_cache = cache  # type: ignore[attr-defined]
-    return cache
