@@ -10,10 +10,10 @@ from apiplan.schemas import RISK_RULES, SEVERITIES, RiskRule, Severity, severity
 
 
 def test_severities_are_one_order() -> None:
-    from apiplan.cli import _app, _hook
+    from apiplan.cli import _cmd_gate, _hook
 
     assert SEVERITIES == typing.get_args(Severity) == ("high", "medium", "low")
-    assert [s.value for s in _app.Severity] == list(SEVERITIES)
+    assert [s.value for s in _cmd_gate.Severity] == list(SEVERITIES)
     assert _hook.SEVERITIES == SEVERITIES
     assert sorted(["low", "high", "medium"], key=severity_rank) == list(SEVERITIES)
 

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._app import EXIT_OK, PROG
+from ._common import EXIT_OK, PROG
 
 DEFAULT_BASE = "HEAD"
 """pre-commit runs before the commit: HEAD holds the spec version clients integrate against."""
