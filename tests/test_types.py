@@ -1,8 +1,7 @@
 """The type checker runs on the package with the project's own configuration and finds nothing.
 
 pyright's settings live in pyproject.toml ([tool.pyright]): standard mode on agent/apiplan,
-unneeded ``type: ignore`` comments reported as errors. Modules being split elsewhere are listed
-there as excluded until they are brought in.
+unneeded ``type: ignore`` comments reported as errors, strict mode on the typed-through packages.
 """
 
 from __future__ import annotations
@@ -28,7 +27,17 @@ def test_pyright_finds_no_error_in_the_package() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYRIGHT_PYTHON_IGNORE_WARNINGS"] = "1"  # no look-up of the newest version on PyPI
     result = subprocess.run(
-        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable],
+        # The project's own settings, named: a pyrightconfig.json in a parent folder would win.
+        [
+            sys.executable,
+            "-m",
+            "pyright",
+            "--outputjson",
+            "--pythonpath",
+            sys.executable,
+            "--project",
+            str(ROOT / "pyproject.toml"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
