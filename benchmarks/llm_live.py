@@ -19,13 +19,12 @@ import argparse
 import time
 from pathlib import Path
 
-from apiplan._eval import cassette_recorder, find_cases, load_case, resolve, score_case
+from apiplan._eval import case_input, cassette_recorder, find_cases, load_case, score_case
 from apiplan.exceptions import ApiplanError
 from apiplan.phases import run_phases
-from apiplan.planner import PlanInput, build_workflow, parse_context, selection_of
+from apiplan.planner import PlanInput
 from apiplan.providers import OfflineProvider, resolve_provider
 from apiplan.schemas import Blueprint
-from apiplan.sources import load_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -41,19 +40,7 @@ DEFAULT_CASES = [
 
 
 def _input(path: Path) -> tuple[PlanInput, list[Path]]:
-    case = load_case(path)
-    docs = [resolve(d, case=path, corpus=CORPUS) for d in case.docs]
-    facts = load_facts(docs)
-    workflow = build_workflow(facts, case.goal, pins=list(case.operations))
-    inp = PlanInput(
-        facts=facts,
-        goal=case.goal.strip(),
-        ctx=parse_context(case.goal, list(case.context)),
-        selection=selection_of(workflow),
-        code_stack=facts.code_stack,
-        workflow=workflow,
-    )
-    return inp, docs
+    return case_input(path, corpus=CORPUS)
 
 
 def _run(

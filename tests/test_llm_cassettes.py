@@ -18,12 +18,18 @@ import pytest
 import vcr
 import yaml
 
-from apiplan._eval import cassette_recorder, digest_request_body, load_case, resolve, score_case
+from apiplan._eval import (
+    case_input,
+    cassette_recorder,
+    digest_request_body,
+    load_case,
+    resolve,
+    score_case,
+)
 from apiplan._secrets import find_secrets
 from apiplan.phases import run_phases
-from apiplan.planner import PlanInput, build_workflow, parse_context, selection_of
+from apiplan.planner import PlanInput
 from apiplan.providers import OfflineProvider, resolve_provider
-from apiplan.sources import load_facts
 
 from .conftest import CORPUS, ROOT
 
@@ -49,21 +55,10 @@ recorder = cassette_recorder(vcr.VCR, record=False)
 
 def _input(case_path: Path) -> tuple[PlanInput, list[Path]]:
     case = load_case(case_path)
-    docs = [resolve(d, case=case_path, corpus=CORPUS) for d in case.docs]
-    for doc in docs:
-        if not doc.exists():
-            pytest.skip(f"corpus file {doc} not present")
-    facts = load_facts(docs)
-    workflow = build_workflow(facts, case.goal, pins=list(case.operations))
-    inp = PlanInput(
-        facts=facts,
-        goal=case.goal.strip(),
-        ctx=parse_context(case.goal, list(case.context)),
-        selection=selection_of(workflow),
-        code_stack=facts.code_stack,
-        workflow=workflow,
-    )
-    return inp, docs
+    for ref in case.docs:
+        if not resolve(ref, case=case_path, corpus=CORPUS).exists():
+            pytest.skip(f"corpus file {ref} not present")
+    return case_input(case_path, corpus=CORPUS)
 
 
 def _replay(

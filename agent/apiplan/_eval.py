@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,6 +22,9 @@ from .schemas import (
     WorkflowExpectation,
     walk_claims,
 )
+
+if TYPE_CHECKING:
+    from .planner import PlanInput
 
 DEFAULT_CASES = Path("evals", "golden")
 """Where ``apiplan eval`` looks when no case is named: relative to the current directory."""
@@ -385,6 +388,27 @@ def false_no_limit(bp: Blueprint, case: GoldenCase, *, docs: Sequence[Path] | No
         sized = any(s.operation == key for s in facts.size_limits)
         count += int(constrained or sized)
     return count
+
+
+def case_input(path: Path, *, corpus: Path | None = None) -> tuple[PlanInput, list[Path]]:
+    """The planner's input for one case (its documents read, its workflow selected), and the
+    documents' paths: what a provider is handed when the case runs phase by phase."""
+    from .planner import PlanInput, build_workflow, parse_context, selection_of
+    from .sources import load_facts
+
+    case = load_case(path)
+    docs = [resolve(d, case=path, corpus=corpus) for d in case.docs]
+    facts = load_facts(docs)
+    workflow = build_workflow(facts, case.goal, pins=list(case.operations))
+    inp = PlanInput(
+        facts=facts,
+        goal=case.goal.strip(),
+        ctx=parse_context(case.goal, list(case.context)),
+        selection=selection_of(workflow),
+        code_stack=facts.code_stack,
+        workflow=workflow,
+    )
+    return inp, docs
 
 
 def run_case(
