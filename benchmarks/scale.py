@@ -138,7 +138,8 @@ def main() -> None:
     args = parser.parse_args()
     per_op: list[float] = []
     print(
-        f"{'operations':>10} {'MB':>6} {'facts s':>8} {'ms/op':>6} {'peak MB':>8} {'RSS target':>10}"
+        f"{'operations':>10} {'MB':>6} {'facts s':>8} {'CPU s':>6} {'ms/op':>6} {'peak MB':>8} "
+        f"{'RSS target':>10}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:

@@ -307,7 +307,25 @@ _MIXED_CASE_MIN = 20
 """A run without digits is a candidate only this long and mixed-case (3% of random keys)."""
 
 
+_CANDIDATES: dict[str, bool] = {}
+"""``_candidate`` by run: a pure function of the run, and a large spec repeats its runs
+(`resource1234` in every pointer under one path). Emptied when full."""
+_CANDIDATES_SIZE = 1 << 14
+_CANDIDATES_MAX_CHARS = 256
+
+
 def _candidate(run: str) -> bool:
+    hit = _CANDIDATES.get(run)
+    if hit is None:
+        hit = _is_candidate(run)
+        if len(run) <= _CANDIDATES_MAX_CHARS:  # a blob is not kept alive as a key
+            if len(_CANDIDATES) >= _CANDIDATES_SIZE:
+                _CANDIDATES.clear()
+            _CANDIDATES[run] = hit
+    return hit
+
+
+def _is_candidate(run: str) -> bool:
     if _PROVIDER_PREFIX.match(run):
         return True
     if all(_WORD_SEGMENT.fullmatch(seg) for seg in _SEGMENT_SPLIT.split(run)):
@@ -346,17 +364,44 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_UNION_HITS: dict[tuple[str, int], bool] = {}
+"""Whether the union matches in a short window, by (text up to the window's end, its start)."""
+_UNION_HITS_SIZE = 1 << 14
+_UNION_HITS_CHARS = 512
+"""Longer prefixes are searched every time rather than kept alive as keys."""
+
+
+def _union_hit(text: str, start: int, end: int) -> bool:
+    """Whether the 40-pattern union matches in ``text[start:end]`` (looking behind ``start``).
+
+    With ``endpos`` the engine treats the text as ``text[:end]``, so the answer depends on
+    ``text[:end]`` and ``start`` alone and can be remembered by them: every pointer under one
+    path shares the prefix around a key-like path segment (``resource14075``), and the union is
+    the costly part of ``may_hold_secret``.
+    """
+    end = min(end, len(text))
+    if end > _UNION_HITS_CHARS:
+        return _combined()[0].search(text, start, end) is not None
+    key = (text[:end], start)
+    hit = _UNION_HITS.get(key)
+    if hit is None:
+        if len(_UNION_HITS) >= _UNION_HITS_SIZE:
+            _UNION_HITS.clear()
+        hit = _UNION_HITS[key] = _combined()[0].search(text, start, end) is not None
+    return hit
+
+
 def may_hold_secret(text: str) -> bool:
     """False when no detector can match ``text`` (a fast, conservative test)."""
-    union: re.Pattern[str] | None = None
-    text = _unescaped(text)
+    if "~" in text:
+        text = _unescaped(text)
     for m in _TRIGGER.finditer(text):
         if m.lastgroup == "context":
             return True
-        if _candidate(m.group(0)):
-            union = union or _combined()[0]
-            if union.search(text, max(0, m.start() - _CONTEXT_BEFORE), m.end() + 2):
-                return True
+        if _candidate(m.group(0)) and _union_hit(
+            text, max(0, m.start() - _CONTEXT_BEFORE), m.end() + 2
+        ):
+            return True
     return False
 
 

@@ -17,11 +17,9 @@ import json
 import os
 import re
 import stat
-import sys
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +37,12 @@ from .._constants import (
 )
 from ..exceptions import DocumentError
 from . import _pointer
+from ._json_lines import JsonPositions, scan_json_positions
 from ._yaml import EventLoader, LineMap, TooLarge
 
-# For each container (by id): its own position, then those of its keys/items in its own order
-# (0 or -1 where none), in one array. Positions are lines (YAML) or character offsets (JSON),
+# YAML: for each container (by id), its own position, then those of its keys/items in its own
+# order (0 or -1 where none), in one array. JSON: the same in two flat arrays, where an entry is
+# an offset (see ``_json_lines``). Positions are lines (YAML) or character offsets (JSON),
 # turned into lines on demand. Arrays, not dictionaries: a few bytes per key instead of eighty.
 _LineMap = LineMap
 
@@ -219,7 +219,8 @@ class StructuredDocument:
     sha256: str
     syntax: str  # "json" or "yaml"
     data: Any
-    _positions: _LineMap | None = None
+    _positions: _LineMap | None = None  # YAML
+    _json: JsonPositions | None = field(default=None, repr=False)
     _newlines: array[int] | None = field(default=None, repr=False)
     _locate_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _key_index: dict[int, dict[Any, int]] = field(default_factory=dict, repr=False)
@@ -250,13 +251,20 @@ class StructuredDocument:
         if hit is not None:
             return hit
         if pointer == "":
-            if self._positions is None:
-                self._positions = _scan_json_positions(self.text, self.data)
-            entry = self._positions.get(id(self.data))
-            result: tuple[Any, Any, int] | None = (self.data, entry, entry[0] if entry else 1)
+            if self._positions is not None:  # YAML
+                entry = self._positions.get(id(self.data))
+                own = 1 if entry is None else entry[0]
+            else:
+                if self._json is None:
+                    self._json = scan_json_positions(self.text, self.data)
+                root = self._json.root
+                entry, own = (None, 1) if root < 0 else (root, self._json.flat[root + 1])
+            result: tuple[Any, Any, int] | None = (self.data, entry, own)
         else:
+            if pointer[0] != "/":
+                return None
             parent_ptr, _, raw = pointer.rpartition("/")
-            parent = self._locate(parent_ptr) if pointer.startswith("/") else None
+            parent = cache.get(parent_ptr) or self._locate(parent_ptr)
             if parent is None:
                 return None
             value, entry, best = parent
@@ -264,42 +272,53 @@ class StructuredDocument:
             child = _pointer.step(value, token)
             if child is _pointer.MISSING:
                 return None
+            child_entry = None
+            jp = self._json
             if entry is not None:
-                pos = self._child_position(value, entry, token)
+                i = self._child_index(value, token)
+                if jp is None:  # YAML: an array per container
+                    pos = entry[i] if 0 < i < len(entry) else 0
+                elif 0 < i < jp.flat[entry]:  # JSON: the count of positions comes first
+                    pos = jp.flat[entry + 1 + i]
+                    kid = jp.kids[entry + 1 + i]
+                    child_entry = kid if kid >= 0 else None
+                else:
+                    pos = 0
                 if pos > 0:
                     best = pos
-            assert self._positions is not None
-            child_entry = self._positions.get(id(child)) if isinstance(child, dict | list) else None
+            if jp is None and isinstance(child, dict | list):
+                assert self._positions is not None
+                child_entry = self._positions.get(id(child))
             result = (child, child_entry, best)
         if len(cache) >= _LOCATE_CACHE_SIZE:
             cache.clear()  # extraction walks the document in order: recent parents come back
         cache[pointer] = result
         return result
 
-    def _child_position(self, container: Any, positions: Any, token: str) -> int:
-        """Position of one key/item (``positions[0]`` is the container's own). A mapping's key
-        index is built the first time the mapping is asked about (most never are)."""
+    def _child_index(self, container: Any, token: str) -> int:
+        """Index of one key/item in its container's entry (1 for the first: 0 is the container's
+        own position); -1 when absent. A mapping's key index is built the first time the mapping
+        is asked about (most never are)."""
         if isinstance(container, list):
-            i = int(token) + 1
-        elif len(container) <= _SMALL_MAPPING:
+            return int(token) + 1
+        if len(container) <= _SMALL_MAPPING:
             # Most mappings are small: a search of their keys costs less than an index.
             try:
-                i = list(container).index(token) + 1
+                return list(container).index(token) + 1
             except ValueError:
-                i = len(positions)
-        else:
-            index = self._key_index.get(id(container))
-            if index is None:
-                index = {k: n for n, k in enumerate(container, 1)}
-                self._key_index[id(container)] = index
-            i = index.get(token, len(positions))
-        return positions[i] if i < len(positions) else 0
+                return -1
+        index = self._key_index.get(id(container))
+        if index is None:
+            index = {k: n for n, k in enumerate(container, 1)}
+            self._key_index[id(container)] = index
+        return index.get(token, -1)
 
     def _to_line(self, position: int) -> int:
         if self.syntax == "yaml":
             return position
         if self._newlines is None:
-            self._newlines = array("q", (m.start() for m in re.finditer("\n", self.text)))
+            # map over the unbound method: no Python frame per line (a third faster).
+            self._newlines = array("q", map(re.Match.start, re.finditer("\n", self.text)))
         return bisect.bisect_left(self._newlines, position) + 1
 
 
@@ -373,83 +392,6 @@ def _load_json(text: str, display: str) -> Any:
         raise DocumentError(display, _TOO_MANY_DIGITS) from None
     except RecursionError:
         raise DocumentError(display, "JSON nested too deeply to read") from None
-
-
-# --- JSON positions -------------------------------------------------------------------------
-# Everything up to the next key (a string followed by a colon) or bracket is skipped inside the
-# regex engine, including value strings (so that brackets inside them do not count). Group 1 is
-# a key with its colon, group 2 a bracket. Scalars never matter for positions.
-_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
-# Possessive quantifiers (3.11+) rule out backtracking; before 3.11 the scan stops at the last
-# bracket of the text, so every attempt ends in a match and backtracking never starts.
-_SKIP_Q = "*+" if sys.version_info >= (3, 11) else "*"
-_JSON_TOKEN = re.compile(
-    rf'(?:[^"{{}}\[\]]++|{_STRING}(?!\s*:)){_SKIP_Q}(?:({_STRING})\s*:|([{{}}\[\]]))'
-    if sys.version_info >= (3, 11)
-    else rf'(?:[^"{{}}\[\]]+|{_STRING}(?!\s*:))*(?:({_STRING})\s*:|([{{}}\[\]]))'
-)
-
-
-def _scan_json_positions(text: str, data: Any) -> _LineMap:
-    """Walk the keys and brackets beside the parsed data, recording where each key/item starts.
-
-    The standard library's parser keeps no positions, and a pure-Python parser would be ten
-    times slower than this scan, which looks only at keys and brackets.
-    """
-    positions: _LineMap = {}
-    if not isinstance(data, dict | list):
-        return positions
-    end = len(text.rstrip())  # valid JSON with a container root ends with its bracket
-    # stack frames: [container, child positions, next list index, own position]
-    stack: list[list[Any]] = []
-    frame: list[Any] | None = None
-    pending_key: str | None = None
-    for m in _JSON_TOKEN.finditer(text, 0, end):
-        raw, bracket = m.groups()
-        if raw is not None:
-            key = raw[1:-1] if "\\" not in raw else json.loads(raw)
-            pending_key = key
-            if frame is not None:
-                frame[1][key] = m.start(1)
-            continue
-        if bracket is None:
-            continue
-        if bracket in "{[":
-            start = m.start(2)
-            if frame is None:
-                obj = data
-            else:
-                parent = frame[0]
-                if type(parent) is dict:
-                    obj = parent.get(pending_key) if pending_key is not None else None
-                elif type(parent) is list:
-                    i = frame[2]
-                    n = len(parent)
-                    while i < n and not isinstance(parent[i], dict | list):
-                        i += 1
-                    obj = parent[i] if i < n else None
-                    frame[1][i] = start
-                    frame[2] = i + 1
-                else:
-                    obj = None
-            frame = [obj, {}, 0, start]
-            stack.append(frame)
-            pending_key = None
-        elif stack:
-            _close_json_frame(stack.pop(), positions)
-            frame = stack[-1] if stack else None
-    while stack:
-        _close_json_frame(stack.pop(), positions)
-    return positions
-
-
-def _close_json_frame(frame: list[Any], positions: _LineMap) -> None:
-    obj, children, _, start = frame
-    if isinstance(obj, dict | list):
-        keys = obj if isinstance(obj, dict) else range(len(obj))
-        entry = array("q", (start,))
-        entry.extend(map(children.get, keys, repeat(-1)))  # one C loop per container
-        positions[id(obj)] = entry
 
 
 # --- YAML with lines --------------------------------------------------------------------------

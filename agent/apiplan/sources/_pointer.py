@@ -19,6 +19,9 @@ def unescape(token: str) -> str:
 
 def join(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens to a pointer."""
+    if len(tokens) == 1 and type(tokens[0]) is str:  # the usual call, without the loop
+        t = tokens[0]
+        return pointer + "/" + (escape(t) if "~" in t or "/" in t else t)
     out = pointer
     for t in tokens:
         t = str(t)
