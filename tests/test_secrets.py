@@ -113,3 +113,21 @@ def test_planted_secrets_never_leave_unmasked(tmp_path: Path) -> None:
     check = json.loads(outputs[2])
     kinds = {f["message"] for f in check["findings"] if f["rule"] == "secret-exposure"}
     assert len(kinds) >= 15
+
+
+def test_a_base64_blob_with_url_escapes_is_decoded_and_scanned() -> None:
+    import base64
+    import urllib.parse
+
+    from apiplan._secrets import find_encoded_secrets
+
+    # An invented Postman-style environment, base64-encoded, then URL-encoded into a page.
+    # (this value puts a `/` mid-blob: `%2F` once URL-encoded)
+    env = '[{"key": "api_key", "value": "Zq8Wx7Ec6Rv5Tb4Yn3Um2Lk?"}]'
+    blob = urllib.parse.quote(base64.b64encode(env.encode()).decode(), safe="")
+    assert 0 < blob.find("%2F") < len(blob) - 3, "the blob carries a URL escape inside it"
+    page = f'<div class="run-in-postman" data-env="{blob}">Run</div>\n<p>plain text</p>'
+    hits = list(find_encoded_secrets(page))
+    assert [h.value for h in hits] == ["Zq8Wx7Ec6Rv5Tb4Yn3Um2Lk?"]
+    assert hits[0].kind.endswith("(base64-encoded)")
+    assert not list(find_encoded_secrets(page.replace(blob, "x" * 39)))
