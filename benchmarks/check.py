@@ -34,6 +34,10 @@ def _run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
     start = time.perf_counter()
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=cwd)
     seconds = time.perf_counter() - start
+    if result.returncode not in (0, 1):  # both tools: 1 means findings, more means it failed
+        sys.exit(f"check.py: {cmd[0]} failed: {result.stderr.strip()[:300]}")
+    if "Error running" in result.stdout + result.stderr:
+        sys.exit(f"check.py: {cmd[0]} failed: {(result.stdout + result.stderr).strip()[:300]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, peak_mb, result.stdout
 
@@ -60,9 +64,12 @@ def live(spectral_dir: Path, names: list[str], repeat: int) -> None:
     binary = spectral_dir / "node_modules" / ".bin" / "spectral"
     if not binary.exists():
         sys.exit(f"check.py: no Spectral in {spectral_dir} (npm install @stoplight/spectral-cli)")
-    with tempfile.TemporaryDirectory() as tmp:
+    # The ruleset sits beside node_modules: Spectral resolves the OWASP package from its folder.
+    with tempfile.TemporaryDirectory(dir=spectral_dir) as tmp:
         ruleset = Path(tmp) / ".spectral.yaml"
-        ruleset.write_text(RULESET, encoding="utf-8")
+        ruleset.write_text(
+            RULESET.replace("@stoplight/", "../node_modules/@stoplight/"), encoding="utf-8"
+        )
         print(f"{'spec':34} {'apiplan s':>9} {'Spectral s':>10} {'ratio':>7}  target <= 0.050")
         for name in names:
             spec = CORPUS / name
