@@ -63,6 +63,7 @@ def test_scoring_catches_invented_and_missing_things(report) -> None:  # type: i
 
 
 def test_eval_cli_formats_and_exit_codes(tmp_path: Path) -> None:
+    corpus("openapi", "oai-petstore-swagger2.json")  # the cases below read the corpus
     out = tmp_path / "report.md"
     r = run(
         "eval",
