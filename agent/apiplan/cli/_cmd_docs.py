@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     pass
 
 from ._common import (
-    CODE_HELP,
     DOCS_HELP,
     EXIT_FINDINGS,
+    CodeOpt,
     Command,
     DocsArg,
     FactsFormat,
@@ -51,9 +51,7 @@ def facts(
     max_fields: Annotated[
         int, typer.Option(help="Fields kept per body.", min=1, max=100_000, metavar="N")
     ] = 400,
-    code: Annotated[
-        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
-    ] = None,
+    code: CodeOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -117,9 +115,7 @@ def plan(
             "--deadline", help="Seconds one call may take, retries included.", metavar="SECONDS"
         ),
     ] = None,
-    code: Annotated[
-        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
-    ] = None,
+    code: CodeOpt = None,
     model: Annotated[
         str,
         typer.Option(
@@ -288,9 +284,7 @@ def scaffold(
         float | None,
         typer.Option("--deadline", help="Seconds one call may take.", metavar="SECONDS"),
     ] = None,
-    code: Annotated[
-        list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
-    ] = None,
+    code: CodeOpt = None,
     blueprint: Annotated[
         Path | None,
         typer.Option(

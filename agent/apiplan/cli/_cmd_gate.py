@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     pass
 
 from ._common import (
-    CODE_HELP,
     DOCS_HELP,
     EXIT_FINDINGS,
+    CodeOpt,
     Command,
     ForceOpt,
     OutOpt,
@@ -72,8 +72,6 @@ FailOnOpt = Annotated[
     Severity,
     typer.Option("--fail-on", help="Exit 1 at or above this severity.", metavar=_choices(Severity)),
 ]
-
-CodeOpt = Annotated[list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")]
 
 
 @app.command(

@@ -17,8 +17,10 @@ from ._common import (
     CODE_HELP,
     DOCS_HELP,
     EXIT_FINDINGS,
+    BaseUrlOpt,
     Command,
     ForceOpt,
+    ModelOpt,
     OutOpt,
     _choices,
     _configure_logging,
@@ -44,16 +46,8 @@ def eval_(
             metavar="CASES...",
         ),
     ] = None,
-    model: Annotated[
-        str,
-        typer.Option(
-            "--model", "-m", help="'offline' (default) or PROVIDER:MODEL.", metavar="MODEL"
-        ),
-    ] = "offline",
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="OpenAI-compatible server URL.", metavar="URL"),
-    ] = None,
+    model: ModelOpt = "offline",
+    base_url: BaseUrlOpt = None,
     format: Annotated[
         EvalFormat,
         typer.Option("--format", "-f", help="Output format.", metavar=_choices(EvalFormat)),
@@ -200,12 +194,7 @@ def chat(
     code: Annotated[
         list[str] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")
     ] = None,
-    model: Annotated[
-        str,
-        typer.Option(
-            "--model", "-m", help="'offline' (default) or PROVIDER:MODEL.", metavar="MODEL"
-        ),
-    ] = "offline",
+    model: ModelOpt = "offline",
     session: Annotated[
         Path | None,
         typer.Option(
@@ -214,10 +203,7 @@ def chat(
             metavar="FILE",
         ),
     ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="OpenAI-compatible server URL.", metavar="URL"),
-    ] = None,
+    base_url: BaseUrlOpt = None,
 ) -> None:
     """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
     from ._chat import run_chat

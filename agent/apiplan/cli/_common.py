@@ -148,6 +148,14 @@ VerboseOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing output file apiplan did not write.")
 ]
+CodeOpt = Annotated[list[Path] | None, typer.Option("--code", help=CODE_HELP, metavar="FILE")]
+ModelOpt = Annotated[
+    str,
+    typer.Option("--model", "-m", help="'offline' (default) or PROVIDER:MODEL.", metavar="MODEL"),
+]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.", metavar="URL")
+]
 
 
 def _read_blueprint(path: Path) -> Blueprint:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Literal
 
-from ..schemas import Blueprint, Claim, FieldSpec, Source, TestCase, Workflow, walk_claims
+from ..schemas import (
+    Blueprint,
+    Claim,
+    FieldSpec,
+    Source,
+    TestCase,
+    Workflow,
+    WorkingPlan,
+    walk_claims,
+)
 from ._md import GENERATED_MARK, cell, code, finish, one_line_model, plain, table
 
 
@@ -164,12 +173,7 @@ def _full_markdown(bp: Blueprint, cite: Cite) -> str:
             out.append(f"  - never retry: {'; '.join(p.never_retry)}")
         if p.dedup is not None:
             out.append(f"  - repeat safety: {p.dedup.text} — {cite.claim(p.dedup)}")
-    if plan.completions:
-        out += ["", "### Completion of asynchronous calls", ""]
-        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.completions]
-    if plan.paging:
-        out += ["", "### Pagination and batching", ""]
-        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.paging]
+    out += completion_and_paging_lines(plan, cite)
     out += ["", "### Logging and observability", ""]
     out += [f"- **{c.topic}**: {c.text} — {cite.claim(c)}" for c in plan.observability]
     out.append(f"- **redaction list**: {', '.join(code(r) for r in plan.redaction)}")
@@ -378,3 +382,15 @@ def _assumptions(bp: Blueprint) -> list[tuple[str, str]]:
         if claim.assumption and not isinstance(claim, TestCase):
             seen.setdefault(cell(claim.text)[:200], claim.assumption)
     return list(seen.items())
+
+
+def completion_and_paging_lines(plan: WorkingPlan, cite: Cite) -> list[str]:
+    """The plan's sections on polling async calls and on paging, when it has them (both views)."""
+    out: list[str] = []
+    if plan.completions:
+        out += ["", "### Completion of asynchronous calls", ""]
+        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.completions]
+    if plan.paging:
+        out += ["", "### Pagination and batching", ""]
+        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.paging]
+    return out

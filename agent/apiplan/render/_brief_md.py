@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from ..schemas import Blueprint, ErrorRow, FieldSpec, RetryPolicy, TestCase
-from ._blueprint_md import Cite, header_lines, required_cell, risk_lines, workflow_lines
+from ._blueprint_md import (
+    Cite,
+    completion_and_paging_lines,
+    header_lines,
+    required_cell,
+    risk_lines,
+    workflow_lines,
+)
 from ._md import code, finish, plain, table
 
 HOUSE_STATUSES = frozenset({"malformed body", "any status not listed"})
@@ -208,12 +215,7 @@ def _plan(bp: Blueprint, cite: Cite) -> list[str]:
             out.append(f"  - never retry: {_grouped(p.never_retry)}")
         if p.dedup is not None:
             out.append(f"  - repeat safety: {p.dedup.text} — {cite.claim(p.dedup)}")
-    if plan.completions:
-        out += ["", "### Completion of asynchronous calls", ""]
-        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.completions]
-    if plan.paging:
-        out += ["", "### Pagination and batching", ""]
-        out += [f"- {c.text} — {cite.claim(c)}" for c in plan.paging]
+    out += completion_and_paging_lines(plan, cite)
     return out
 
 
