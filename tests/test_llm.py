@@ -572,6 +572,31 @@ def test_the_process_exits_within_2s_of_the_phase_deadline(fake: FakeLLM) -> Non
     assert "phase scope" in lines[0] and fake.url in lines[0] and "deadline" in lines[0]
 
 
+def test_a_server_that_refuses_the_connection_exits_3_in_one_line() -> None:
+    """No listener at all (nothing is left running): still the LLM failure's own exit code."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:  # a free loopback port, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    r = subprocess.run(
+        [
+            *(sys.executable, "-m", "apiplan", "plan", str(EXAMPLE), "--goal", GOAL),
+            *("--model", "openai-compatible:fake-model", "--base-url", url, "--llm-timeout", "5"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 3, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "phase scope" in lines[0] and url in lines[0] and "connection" in lines[0]
+
+
 def test_llamacpp_context_window_is_learned_from_props(fake: FakeLLM, offline_parts) -> None:  # type: ignore[no-untyped-def]
     _, inp, parts = offline_parts
 

@@ -54,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_LLM_FAILED)
-        _fail(_cli_wording(exc), hint, EXIT_BAD_INPUT)
+        _fail(
+            _cli_wording(exc), hint, EXIT_LLM_FAILED if _is_phase_failure(exc) else EXIT_BAD_INPUT
+        )
     except MemoryError:
         _fail("out of memory while reading the input", None, EXIT_BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
