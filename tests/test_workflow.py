@@ -12,11 +12,11 @@ import pytest
 
 import apiplan
 from apiplan import UsageError
-from apiplan._eval import WorkflowScore, same_operation
+from apiplan._eval_score import WorkflowScore, same_operation
 from apiplan.planner import build_workflow, selection_of, validate_workflow
 from apiplan.planner._goal import read_goal
+from apiplan.planner._index import build_index
 from apiplan.planner._meaning import exclusion
-from apiplan.planner._select import build_index
 from apiplan.schemas._eval import WorkflowExpectation
 
 from .conftest import corpus

@@ -2,7 +2,8 @@
 
 from ._common import PlanInput
 from ._context import UserContext, parse_context
-from ._deliverable import ERROR_ACTIONS, build_deliverable
+from ._deliverable import build_deliverable
+from ._error_map import ERROR_ACTIONS
 from ._plan import working_plan
 from ._scope import build_scope
 from ._select import rank, select_operations

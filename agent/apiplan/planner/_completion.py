@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 from ._flow import Flow, owns
 from ._lexicon import stems
-from ._select import OpProfile
+from ._profile import OpProfile
 
 _JOB_WORDS = stems(
     "job task batch run build deploy deployment operation export import snapshot transcript "

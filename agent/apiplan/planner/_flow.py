@@ -16,8 +16,9 @@ from typing import Literal
 from ..schemas import Facts, Operation, SchemaField, Source
 from ..sources import norm
 from ._common import effectively_required, success_responses
+from ._index import OpIndex
 from ._lexicon import stem, words
-from ._select import OpIndex, OpProfile, is_param_segment, param_name
+from ._profile import OpProfile, is_param_segment, param_name
 
 InputLocation = Literal["path", "query", "header", "body"]
 Basis = Literal["link", "same-name", "rest-convention", "description", "caller"]

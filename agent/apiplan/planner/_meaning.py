@@ -14,16 +14,10 @@ from dataclasses import dataclass
 from ..schemas import ExclusionReason
 from ._flow import Pointer, pointers, resolve_endpoint
 from ._goal import Intent
+from ._index import OpIndex, Term, score_terms
 from ._lexicon import STOP, VERB_ACTIONS, stems, synonyms, words
-from ._select import (
-    OpIndex,
-    OpProfile,
-    Term,
-    action_fit,
-    extra_words_penalty,
-    is_param_segment,
-    score_terms,
-)
+from ._profile import OpProfile, is_param_segment
+from ._select import action_fit, extra_words_penalty
 
 POINTER_MIN = 2.0
 """A phrase in the docs ('see upload file') names an operation when it matches this well."""

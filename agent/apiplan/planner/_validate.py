@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..schemas import Facts, Operation, Workflow
 from ._common import success_responses
-from ._select import is_param_segment, param_name
+from ._profile import is_param_segment, param_name
 
 
 def validate_workflow(facts: Facts, workflow: Workflow) -> list[str]:
