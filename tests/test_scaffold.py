@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 import apiplan
-from apiplan._eval import load_case
+from apiplan._eval_cases import load_case
 from apiplan.exceptions import UsageError
 from apiplan.scaffold import MANIFEST, render_scaffold, write_scaffold
+from apiplan.scaffold._build import build_model
 from apiplan.scaffold._fields import body_models
-from apiplan.scaffold._model import build_model
 from apiplan.schemas import Blueprint, Facts, FieldSpec, RiskCheck
 
 from .conftest import CORPUS, EXAMPLES, ROOT

@@ -24,7 +24,8 @@ from .._output import atomic_write, write_output, written_by_apiplan
 from .._version import __version__
 from ..exceptions import UsageError
 from ..schemas import Blueprint
-from ._model import ScaffoldModel, api_slug, build_model
+from ._build import api_slug, build_model
+from ._model import ScaffoldModel
 
 __all__ = ["MANIFEST", "EditedScaffoldError", "render_scaffold", "write_scaffold"]
 

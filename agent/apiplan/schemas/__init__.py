@@ -1,48 +1,8 @@
 """Pydantic models: the facts read from documents (and, later, each phase's output)."""
 
 from ._base import FactModel, StrictModel
-from ._blueprint import (
-    RISK_RULES,
-    SEVERITIES,
-    Blueprint,
-    ChatAnswer,
-    Claim,
-    Completion,
-    DecisionRun,
-    DedupPlan,
-    Deliverable,
-    EndpointScope,
-    ErrorClass,
-    ErrorRow,
-    ExcludedOperation,
-    ExclusionReason,
-    FieldLocation,
-    FieldSpec,
-    Finding,
-    OpenQuestion,
-    OperationChoice,
-    Paging,
-    PhaseRun,
-    PlanItem,
-    RetryPolicy,
-    RiskCheck,
-    RiskRule,
-    RunnerUp,
-    Scope,
-    Severity,
-    SkippedRule,
-    Step,
-    StepInput,
-    TestCase,
-    Timeouts,
-    Tradeoff,
-    Workflow,
-    WorkflowRole,
-    WorkflowStep,
-    WorkingPlan,
-    severity_rank,
-    walk_claims,
-)
+from ._blueprint import Blueprint, ChatAnswer, DecisionRun, PhaseRun
+from ._claim import Claim, walk_claims
 from ._code import (
     BodyParse,
     CodeFacts,
@@ -54,6 +14,7 @@ from ._code import (
     RetryMechanism,
     SecretEvidence,
 )
+from ._deliverable import Deliverable, ErrorClass, ErrorRow, Step, Tradeoff
 from ._describe import requirement_text
 from ._eval import (
     CaseScore,
@@ -63,32 +24,64 @@ from ._eval import (
     RetryExpectation,
     WorkflowExpectation,
 )
-from ._facts import (
+from ._evidence import (
     AsyncMarker,
-    Body,
     BodyOutcome,
-    DocFormat,
-    DocumentInfo,
-    Facts,
-    FactWarning,
-    Header,
     IdempotencyEvidence,
-    OAuthFlow,
-    Operation,
-    Parameter,
     ProseNote,
     RateLimitEvidence,
-    Response,
     RetryGuidance,
+    SizeLimit,
+)
+from ._facts import DocFormat, DocumentInfo, Facts, FactWarning
+from ._operation import (
+    Body,
+    Header,
+    Operation,
+    Parameter,
+    Response,
     SchemaFacts,
     SchemaField,
-    SecurityRequirement,
-    SecurityScheme,
     Server,
     ServerVariable,
-    SizeLimit,
     Webhook,
 )
+from ._plan import (
+    Completion,
+    DedupPlan,
+    Paging,
+    PlanItem,
+    RetryPolicy,
+    TestCase,
+    Timeouts,
+    WorkingPlan,
+)
+from ._risk import (
+    RISK_RULES,
+    SEVERITIES,
+    Finding,
+    RiskCheck,
+    RiskRule,
+    Severity,
+    SkippedRule,
+    severity_rank,
+)
+from ._scope import (
+    EndpointScope,
+    ExcludedOperation,
+    ExclusionReason,
+    FieldLocation,
+    FieldSpec,
+    OpenQuestion,
+    OperationChoice,
+    RunnerUp,
+    Scope,
+    StepInput,
+    Workflow,
+    WorkflowRole,
+    WorkflowStep,
+)
+from ._security import OAuthFlow, SecurityRequirement, SecurityScheme
 from ._source import Source
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._facts import SecurityRequirement
+from ._security import SecurityRequirement
 
 
 def requirement_text(reqs: list[SecurityRequirement] | None, origin: str = "") -> str:

@@ -3,7 +3,8 @@
 Compatibility depends on direction: what the client sends may widen (a new accepted type or
 value) but not narrow; what it reads may narrow but not widen (a strict client rejects a type or
 value it did not expect). Nullability is read from the facts, where OpenAPI 3.0 ``nullable`` and
-3.1 ``type: [X, "null"]`` are already one flag, so a 3.0 -> 3.1 rewrite is no change.
+3.1 ``type: [X, "null"]`` are already one flag, so a 3.0 -> 3.1 rewrite is no change. How a
+body's fields are lined up for the comparison lives in ``_diff_fields``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 
 from ..schemas import (
-    Body,
     Facts,
     Finding,
     Operation,
@@ -23,11 +23,17 @@ from ..schemas import (
     Source,
     severity_rank,
 )
+from ._diff_fields import (
+    aligned,
+    body_paths,
+    not_covered,
+    parent_of,
+    types_of,
+    variant_names,
+)
 from ._finding import finding
 
 _RULE = "schema-drift"
-# Links into named schemas are followed this deep: enough for envelopes around the payload.
-_MAX_DEPTH = 3
 # Values listed in one message; the rest are counted.
 _NAMED_VALUES = 5
 _PATH_PARAM = re.compile(r"\{[^}]*\}")
@@ -44,118 +50,8 @@ class _Diff:
         self.out.append(finding(_RULE, severity, f"{self.key}: {message}", fix, self.key, source))
 
 
-def _flat(
-    facts: Facts,
-    fields: list[SchemaField],
-    prefix: str = "",
-    depth: int = 0,
-    seen: frozenset[str] = frozenset(),
-) -> dict[str, SchemaField]:
-    """Dotted path -> field, following links to named schemas a few levels deep. A field linked
-    to several schemas (its oneOf variants) holds what any of them allows."""
-    out: dict[str, SchemaField] = {}
-    for f in fields:
-        if f.marker == "truncated":
-            continue
-        path = prefix + f.path
-        out[path] = f
-        # Items of a linked array are written as the reader writes inline ones: `records[].type`.
-        below = path + ("[]." if (f.type or "").startswith("array") else ".")
-        if depth < _MAX_DEPTH:
-            inner = [
-                _flat(facts, facts.schemas[ref].fields, below, depth + 1, seen | {ref})
-                for ref in f.refs
-                if ref not in seen and ref in facts.schemas
-            ]
-            out.update(_one_of(inner))
-    return out
-
-
-def _one_of(flats: list[dict[str, SchemaField]]) -> dict[str, SchemaField]:
-    """Fields of a value that is one of several schemas: a field may hold what any variant
-    allows, and is required only where every variant requires it."""
-    if len(flats) < 2:
-        return flats[0] if flats else {}
-    out: dict[str, SchemaField] = {}
-    for flat in flats:
-        for path, f in flat.items():
-            out[path] = f if path not in out else _either(out[path], f)
-    for path, f in out.items():
-        if f.required and not all(path in flat and flat[path].required for flat in flats):
-            out[path] = f.model_copy(update={"required": False})
-    return out
-
-
-def _body(facts: Facts, body: Body | None) -> dict[str, SchemaField]:
-    if body is None:
-        return {}
-    variants = [facts.schemas[r].fields for r in body.refs if r in facts.schemas]
-    if len(variants) < 2:
-        return _flat(facts, facts.body_fields(body))
-    return _one_of([_flat(facts, [*body.fields, *fields]) for fields in variants])
-
-
-def _either(a: SchemaField, b: SchemaField) -> SchemaField:
-    """One field that may be ``a`` or ``b`` (two variants of a body)."""
-    types = sorted(_types(a.type) | _types(b.type))
-    return a.model_copy(
-        update={
-            "type": "|".join(types) or None,
-            "enum": [*a.enum, *(v for v in b.enum if v not in a.enum)] if a.enum and b.enum else [],
-            "nullable": a.nullable or b.nullable,
-            "required": a.required and b.required,
-            "refs": [*a.refs, *(r for r in b.refs if r not in a.refs)],
-        }
-    )
-
-
-def _aligned(
-    a: dict[str, SchemaField], b: dict[str, SchemaField]
-) -> tuple[dict[str, SchemaField], dict[str, SchemaField]]:
-    """Both sides written the same way when one is read as a root array (`[].id`) and the other
-    as its items (`id`): the reader gives an array of nullable items (``oneOf: [null, $ref]``)
-    as the item schema itself, so a 3.1 rewrite that drops the null would look like every
-    field removed. Only when the item fields match; a real object -> array change stays."""
-
-    def lifted(items: dict[str, SchemaField], rooted: dict[str, SchemaField]) -> bool:
-        keys = {k.removeprefix("[].") for k in rooted if k.startswith("[].")}
-        return "[]" in rooted and "[]" not in items and len(keys & set(items)) * 2 > len(items)
-
-    if lifted(a, b):
-        return {"[]": b["[]"], **{f"[].{k}": v for k, v in a.items()}}, b
-    if lifted(b, a):
-        return a, {"[]": a["[]"], **{f"[].{k}": v for k, v in b.items()}}
-    return a, b
-
-
-def _parent(path: str) -> str | None:
-    """The field that holds ``path``: `data` for `data[].id`, `a` for `a.b`; None at the top."""
-    if "." not in path:
-        return None
-    return path.rsplit(".", 1)[0].removesuffix("[]")
-
-
 def _auth(op: Operation) -> set[str]:
     return {name for req in op.security or [] for name in req.schemes}
-
-
-def _types(text: str | None) -> set[str]:
-    return set(text.split("|")) if text else set()
-
-
-def _base(kind: str) -> str:
-    return kind.split("<", 1)[0]
-
-
-def _not_covered(these: set[str], by: set[str]) -> set[str]:
-    """Types in ``these`` that ``by`` does not allow. An array whose item type one side does
-    not state (3.1 ``type: [array, "null"]`` is read without it) matches any array."""
-    bare = {k for k in by if "<" not in k}
-    return {
-        k
-        for k in these - by
-        if not (_base(k) in bare or ("<" not in k and any(_base(b) == k for b in by)))
-    }
 
 
 def _values(values: set[str]) -> str:
@@ -188,8 +84,8 @@ def _moved_to(new: Facts, op: Operation) -> Operation | None:
 
 def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | SchemaField) -> None:
     """A value the client sends: it may widen, not narrow."""
-    if isinstance(a, SchemaField) and isinstance(b, SchemaField) and len(_variants(a)) > 1:
-        dropped = _variants(a) - _variants(b) if _variants(b) else set[str]()
+    if isinstance(a, SchemaField) and isinstance(b, SchemaField) and len(variant_names(a)) > 1:
+        dropped = variant_names(a) - variant_names(b) if variant_names(b) else set[str]()
         if dropped:
             d.add(
                 "high",
@@ -197,7 +93,7 @@ def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | Schem
                 "send one of the shapes it still accepts",
                 b.source,
             )
-    lost = _not_covered(_types(a.type), _types(b.type))
+    lost = not_covered(types_of(a.type), types_of(b.type))
     if a.type and b.type and lost:
         d.add(
             "high",
@@ -217,15 +113,10 @@ def _sent(d: _Diff, where: str, a: Parameter | SchemaField, b: Parameter | Schem
         d.add("high", f"{where} no longer accepts null", "send a value or omit it", b.source)
 
 
-def _variants(f: SchemaField) -> set[str]:
-    """Named schemas a field may be, by name (keys differ between two files' versions)."""
-    return {ref.rsplit("/", 1)[-1] for ref in f.refs}
-
-
 def _read(d: _Diff, where: str, a: SchemaField, b: SchemaField) -> None:
     """A value the client reads: it may narrow, not widen."""
     # A new variant beside the old ones (oneOf grew); a renamed schema is not a new shape.
-    before, after = _variants(a), _variants(b)
+    before, after = variant_names(a), variant_names(b)
     added_variants = after - before if before and before < after else set[str]()
     if added_variants:
         d.add(
@@ -234,9 +125,9 @@ def _read(d: _Diff, where: str, a: SchemaField, b: SchemaField) -> None:
             "accept the new shape (check its type or discriminator before reading it)",
             b.source,
         )
-    new_types = _not_covered(_types(b.type), _types(a.type))
+    new_types = not_covered(types_of(b.type), types_of(a.type))
     if a.type and b.type and new_types:
-        kept = _types(b.type) - new_types
+        kept = types_of(b.type) - new_types
         d.add(
             "medium" if kept else "high",
             f"{where} changed type {a.type} -> {b.type}",
@@ -304,14 +195,14 @@ def _newly_required(before: dict[str, SchemaField], after: dict[str, SchemaField
     for path, f in after.items():
         if not f.required or (path in before and before[path].required):
             continue
-        parent = _parent(path)
+        parent = parent_of(path)
         if parent is None or (parent in before and parent in after):
             out.add(path)
     return out
 
 
 def _request_body(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> None:
-    ra, rb = _aligned(_body(old, a.request_body), _body(new, b.request_body))
+    ra, rb = aligned(body_paths(old, a.request_body), body_paths(new, b.request_body))
     for path in sorted(_newly_required(ra, rb)):
         d.add(
             "high",
@@ -359,9 +250,9 @@ def _responses(d: _Diff, old: Facts, new: Facts, a: Operation, b: Operation) -> 
             continue
         if not status.startswith("2"):
             continue
-        fa, fb = _aligned(_body(old, r.body), _body(new, sb[status].body))
+        fa, fb = aligned(body_paths(old, r.body), body_paths(new, sb[status].body))
         for path in sorted(set(fa) - set(fb)):
-            parent = _parent(path)
+            parent = parent_of(path)
             if parent is None or parent in fb:
                 d.add(
                     "high",
