@@ -2,11 +2,12 @@
 same facts as OpenAPI.
 
 Every fact carries ``source = {document, line, text}``, the text being the quoted span (with any
-credential-shaped value redacted). The page's own parser (``_prose_blocks``) turns it into blocks
-with lines; each block is read for endpoints (``_endpoints`` recognises them in any context),
-fields, statuses, auth, limits and advice by the readers composed here (``_prose_sections``,
-``_prose_fields``, ``_prose_auth``); ``_prose_fold`` then makes one endpoint per template and says
-what was read. What a page only transcludes at build time is reported, not invented.
+credential-shaped value redacted). The page's own parser (one front end per format, producing the
+``_prose_blocks.Block`` list) turns it into blocks with lines; each block is read for endpoints
+(``_endpoints`` recognises them in any context), fields, statuses, auth, limits and advice by the
+readers composed here (``_prose_sections``, ``_prose_fields``, ``_prose_code``, ``_prose_paras``,
+``_prose_auth``); ``_prose_fold`` then makes one endpoint per template and says what was read.
+What a page only transcludes at build time is reported, not invented.
 """
 
 from __future__ import annotations
@@ -26,52 +27,48 @@ from ..schemas import (
     DocumentInfo,
     Facts,
     FactWarning,
-    Parameter,
     ProseNote,
     SecretEvidence,
     SecurityRequirement,
-    Server,
     Source,
 )
 from ._endpoints import (
-    scan_commands,
     scan_components,
     scan_line,
-    split_target,
+)
+from ._prose_adoc import (
+    adoc_attributes,
+    adoc_blocks,
 )
 from ._prose_auth import _Auth
 from ._prose_blocks import (
     Block,
-    adoc_attributes,
-    adoc_blocks,
     front_matter,
-    html_blocks,
-    markdown_blocks,
-    raml_endpoints,
-    rst_blocks,
 )
+from ._prose_code import _CodeBlocks
 from ._prose_fields import _Fields
 from ._prose_fold import _Fold
-from ._prose_sections import _Sections
-from ._prose_state import (
+from ._prose_html import html_blocks
+from ._prose_markdown import markdown_blocks
+from ._prose_paras import _Paragraphs
+from ._prose_patterns import (
     _APIB,
-    _HTTP_STATUS_LINE,
     _MAX_BLOCK_CHARS,
-    _METHODS,
-    _REQ_HEADERS,
-    _RL_HEADER,
-    _STATUS_FIELD,
     _STATUS_HEAD,
     _TIME_BUDGET_S,
     _TRANSCLUDE,
-    _hit_kind,
+)
+from ._prose_raml import raml_endpoints
+from ._prose_rst import rst_blocks
+from ._prose_sections import _Sections
+from ._prose_text import (
     _prep,
     _span,
 )
 
 
 @dataclass
-class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
+class ProseExtractor(_Paragraphs, _CodeBlocks, _Sections, _Fields, _Auth, _Fold):
     """Reads one prose page into facts: parse into blocks, read each block, fold, report."""
 
     def extract(self) -> Facts:
@@ -250,185 +247,6 @@ class ProseExtractor(_Sections, _Fields, _Auth, _Fold):
             )
         elif "header" in low:
             self.current.fields_mode, self.current.param_loc = "request", "header"
-
-    def _code(self, b: Block) -> None:
-        lines = b.text.splitlines()
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-        if first is not None and self._pending_method is not None:
-            method, _ = self._pending_method
-            target = lines[first].strip()
-            if re.fullmatch(r"(?:https?://\S+|/\S*)", target):
-                # A real host (localhost:7474) marks a filled-in example of the endpoint.
-                concrete = bool(re.match(r"https?://[\w.-]+(?::\d+)?/", target))
-                self._start_op_here(
-                    method,
-                    target,
-                    b.body_line + first,
-                    f"{method} {target}",
-                    kind="example" if concrete else "definition",
-                )
-        self._pending_method = None
-        for i, raw in enumerate(lines):
-            if not raw.strip():
-                continue
-            line = b.body_line + i
-            st = _STATUS_FIELD.match(raw)
-            if st and self.current is not None:
-                self._add_response(self.current.op, st.group(1), st.group(2), line, raw.strip())
-                continue
-            for hit in scan_line(_prep(raw)):
-                lone = i == first and hit.column <= 12
-                if hit.how == "directive" or (
-                    lone and (self.current is None or not self.current.status)
-                ):
-                    kind = _hit_kind(hit)
-                    if (
-                        kind == "example"
-                        and hit.how == "line"
-                        and hit.target.startswith("/")
-                        and self._defs == self._sec_defs
-                    ):
-                        # The request sample under a heading that defines nothing else is that
-                        # section's endpoint ('Get Entry IDs' / 'GET /v1/entries/ids?status=...').
-                        kind = "definition"
-                    self._start_op_here(hit.method, hit.target, line, raw.strip(), kind=kind)
-                else:
-                    self._endpoint(
-                        hit.method,
-                        hit.target,
-                        line,
-                        raw.strip(),
-                        heading=self._section_title(),
-                        kind="example",
-                    )
-        for hit, off in scan_commands(b.text):
-            line = b.body_line + off
-            quote = lines[off].strip() if off < len(lines) else hit.target
-            op = self._endpoint(
-                hit.method, hit.target, line, quote, heading=self._section_title(), kind="example"
-            )
-            if self.current is None and op.op.key in self.ops:
-                self.current = op
-        for um in re.finditer(r"(?:--user|-u)\s+['\"]?([^:'\"\s]+):", b.text):
-            line = b.body_line + b.text[: um.start()].count("\n")
-            self._scheme(
-                "basic",
-                "http",
-                "basic",
-                line,
-                f"--user {um.group(1)}:… (curl basic auth)",
-                detail=f"user `{um.group(1)}`, API key as password",
-            )
-        for hm in _HTTP_STATUS_LINE.finditer(b.text):
-            line = b.body_line + b.text[: hm.start()].count("\n")
-            target = self.current.op if self.current else None
-            meaning = (hm.group(2) or "").strip().title() or None
-            if target is not None:
-                resp = self._add_response(target, hm.group(1), meaning, line, hm.group(0))
-            else:
-                self._api_response(hm.group(1), meaning, line, hm.group(0))
-                resp = next(r for r in self.facts.api_responses if r.status == hm.group(1))
-            tail = b.text[hm.end() :]
-            if "{" in tail:
-                start = tail.index("{")
-                self._example_into(
-                    resp, Block("code", tail[start:], line + tail[:start].count("\n"), line)
-                )
-        for n_off, line_text in enumerate(b.text.splitlines()):
-            hdr = _RL_HEADER.search(line_text)
-            if hdr and ":" in line_text:
-                self._rate("header", hdr.group(1), b.body_line + n_off, line_text)
-        if self.current is not None and self.current.status and "{" in b.text:
-            self._example_fields(self.current.op, self.current.status, b)
-        if "retry_after" in b.text:
-            n_off = b.text[: b.text.index("retry_after")].count("\n")
-            self._rate(
-                "field",
-                "429 body field `retry_after`",
-                b.body_line + n_off,
-                b.text.splitlines()[n_off],
-            )
-
-    def _para(self, b: Block) -> None:
-        self._liquid_params(b)
-        stripped = re.sub(r"\{%.*?%\}", "", b.text, flags=re.S).strip()
-        if self._last_response is not None and stripped[:1] in ("{", "["):
-            self._example_into(self._last_response, Block("code", stripped, b.line, b.end))
-            self._last_response = None
-            return
-        if not _HTTP_STATUS_LINE.search(b.text):
-            self._last_response = None
-        ops_before = len(self.ops)
-        self._endpoints_in_text(b)
-        if b.kind == "para" and len(self.ops) == ops_before:
-            self._describe(b)
-        anchor = re.search(r"\{%\s*endanchor\s*%\}\s*([^{\n][^\n]*)", b.text)
-        if anchor and re.search(rf"\{{%\s*anchor[^%]*%\}}\s*({_METHODS})\s*\{{%", b.text):
-            self._pending_heading = anchor.group(1).strip()
-            self._pending_level = 2
-            self.current = None
-        if (
-            self.current is not None
-            and self.current.fields_mode == "request"
-            and self.fmt in ("markdown", "mdx")
-        ):
-            self._definition_params(b)
-        for hm in _HTTP_STATUS_LINE.finditer(b.text):
-            line = b.line + b.text[: hm.start()].count("\n")
-            meaning = (hm.group(2) or "").strip().title() or None
-            if self.current is not None:
-                resp = self._add_response(self.current.op, hm.group(1), meaning, line, hm.group(0))
-            else:
-                self._api_response(hm.group(1), meaning, line, hm.group(0))
-                resp = next(r for r in self.facts.api_responses if r.status == hm.group(1))
-            tail = re.sub(r"\{%.*?%\}", "", b.text[hm.end() :], flags=re.S)
-            self._last_response = resp
-            if "{" in tail:
-                self._example_into(resp, Block("code", tail[tail.index("{") :], line, line))
-                self._last_response = None
-        low = b.text.lower()
-        if "link" in low and "header" in low and ("page" in low or "pagination" in low):
-            self.facts.notes.append(
-                ProseNote(topic="pagination", detail=_span(b.text), source=self.src(b.line, b.text))
-            )
-        if re.search(r"\bbase url\b|\bbase uri\b", low):
-            # Only a URL written as code counts (a link to an RFC is not a base URL).
-            url = re.search(r"`(https?://[^\s`<]+)`", b.text) or re.search(
-                r"^\s*(https?://[^\s<>]+)\s*$", self._next_lines(b.end, 6), re.M
-            )
-            if url:
-                base = url.group(1).rstrip(".,")
-                if not any(s.url == base for s in self.facts.servers):
-                    self.facts.servers.append(Server(url=base, source=self.src(b.line, b.text)))
-                stated = split_target(base)[1].rstrip("/")
-                if stated and self._stated_base is None and "{" not in stated:
-                    # Paths on the page are relative to it ("all routes are given relative to
-                    # the base URL"); the facts carry the whole path.
-                    self._stated_base = stated
-        for h in _REQ_HEADERS.finditer(b.text):
-            if re.search(r"\b(must|required|requires|need to|should)\b", low):
-                name = h.group(1).replace("User Agent", "User-Agent")
-                if not any(p.name == name for p in self.facts.global_parameters):
-                    self.facts.global_parameters.append(
-                        Parameter(
-                            name=name,
-                            location="header",
-                            required=True,
-                            description=_span(b.text, 200),
-                            source=self.src(b.line, b.text),
-                        )
-                    )
-        self._status_list(b)
-        oauth = re.search(r"\*\*OAuth:?\*\*:?\s*(.+)", b.text)
-        if oauth and self.current is not None:
-            scopes = re.findall(r"`([a-z]+:[a-z:_]+|read|write|follow|push)`", oauth.group(1))
-            sch = self._scheme("oauth2", "oauth2", None, b.line, oauth.group(0), detail="")
-            for sc in scopes:
-                for flow in sch.flows:
-                    flow.scopes.setdefault(sc, "")
-            self.current.op.security = [SecurityRequirement(schemes={sch.name: scopes})]
-            self.current.op.security_origin = "operation"
-            self.current.op.security_source = self.src(b.line, oauth.group(0))
 
 
 _BY_SUFFIX: tuple[tuple[str, DocFormat], ...] = (

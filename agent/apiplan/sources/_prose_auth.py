@@ -22,7 +22,7 @@ from ._meaning import (
 from ._prose_blocks import (
     Block,
 )
-from ._prose_state import (
+from ._prose_patterns import (
     _AUTH_HINT,
     _AUTHZ,
     _HMAC,
@@ -32,10 +32,14 @@ from ._prose_state import (
     _RATE_WORDS,
     _RL_HEADER,
     _SCOPES,
+)
+from ._prose_state import (
+    _State,
+)
+from ._prose_text import (
     _clean_path,
     _prep,
     _span,
-    _State,
     _window,
 )
 

@@ -16,11 +16,15 @@ from ..schemas import (
 from ._prose_blocks import (
     Block,
 )
-from ._prose_state import (
+from ._prose_patterns import (
     _STATUS_HEAD,
     _STATUS_ROW,
-    _span,
+)
+from ._prose_state import (
     _State,
+)
+from ._prose_text import (
+    _span,
 )
 
 

@@ -17,11 +17,15 @@ from ._endpoints import (
     is_suffix,
     matches,
 )
-from ._prose_state import (
+from ._prose_patterns import (
     _MAX_UNREAD_LISTED,
+)
+from ._prose_state import (
     _Op,
-    _span,
     _State,
+)
+from ._prose_text import (
+    _span,
 )
 
 

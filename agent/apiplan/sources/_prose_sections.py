@@ -18,7 +18,7 @@ from ._meaning import (
 from ._prose_blocks import (
     Block,
 )
-from ._prose_state import (
+from ._prose_patterns import (
     _APIB,
     _DEFAULT_METHOD,
     _KEY_METHOD,
@@ -32,12 +32,16 @@ from ._prose_state import (
     _MIN_DESCRIPTION,
     _NAMED_METHOD,
     _STATUS_ITEM,
+)
+from ._prose_state import (
+    _State,
+)
+from ._prose_text import (
     _clean_path,
     _heading_paths,
     _hit_kind,
     _prep,
     _span,
-    _State,
 )
 
 

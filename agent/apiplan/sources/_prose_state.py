@@ -1,15 +1,14 @@
 """The prose extractor's state and the operations every reader shares: the endpoint
 registry, citations, responses, body fields, auth schemes, rate evidence. The readers (sections,
-fields, auth, folding) are mixins over this state, one concern each; ``_prose`` composes them."""
+fields, auth, code blocks, paragraphs, folding) are mixins over this state, one concern each;
+``_prose`` composes them. What they recognise is in ``_prose_patterns``, how they prepare and quote
+a line in ``_prose_text``."""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .._secrets import redact
 from ..schemas import (
     Body,
     DocFormat,
@@ -25,168 +24,14 @@ from ..schemas import (
     Source,
 )
 from ._endpoints import (
-    ALL_METHODS,
-    METHODS,
-    Hit,
     illustrative,
     plausible_path,
-    split_target,
-    template,
 )
 from ._meaning import REMOVED
-
-_METHODS = "|".join(METHODS)
-# An API Blueprint heading: "## Messages [/api/v3/messages{?q}]", "### Create [POST]",
-# "### Get a post [GET /api/v3/messages/{id}/post]".
-_APIB = re.compile(rf"\[\s*(?:({'|'.join(ALL_METHODS)})\s*)?(/[^\]\s]*)?\s*\]\s*$")
-_METHOD_CELL = re.compile(
-    rf"^(?:[`*_\s]*(?:{'|'.join(ALL_METHODS)})[`*_\s]*(?:[/,&]|\bor\b|\band\b)?\s*)+$"
+from ._prose_text import (
+    _span,
+    _split_url,
 )
-_MARK = re.compile(r"^(?:x|✓|✔|yes|y|\*)$", re.I)
-_KEY_METHOD = re.compile(r"^(?:http\s+)?(?:method|verb|request method)s?$", re.I)
-_KEY_PATH = re.compile(
-    r"^(?:endpoint|url|uri|path|resource|syntax|route|request url|resource url)s?$", re.I
-)
-# "send a `POST` request to the following endpoint:" - the path comes in the next block.
-_METHOD_THEN_PATH = re.compile(
-    rf"`?\b({_METHODS})\b`?\s+(?:HTTP\s+)?requests?\b[^.]{{0,120}}?"
-    r"(?:following|this|the)\s+(?:endpoint|url|uri|path|resource|address|form)[^.]{0,80}:\s*$",
-    re.I,
-)
-# "All the following endpoints must be accessed with a `GET` HTTP request."
-_DEFAULT_METHOD = re.compile(
-    rf"\b(?:all|every|each|the following|these)\b[^.]{{0,80}}\bendpoints?\b[^.]{{0,80}}`?\b({_METHODS})\b`?",
-    re.I,
-)
-# Cheap gate before the auth patterns: most blocks say nothing about authentication.
-_AUTH_HINT = re.compile(r"authori[sz]ation|bearer|\bbot <|basic|api[-_ ]?key|auth-token|hmac", re.I)
-_AUTHZ = re.compile(r"Authorization:?\s*`?\s*(Bearer|Bot|Basic|Token)\b\s*(token=)?")
-_KEY_HEADER = re.compile(r"`?(X-[A-Za-z-]*API[-_]?KEY|Api-Key|X-Auth-Token)`?", re.I)
-_KEY_QUERY = re.compile(
-    r"`(\w*(?:api[_-]?key|apikey|access_token|auth_token))`\s+(?:query(?:\s+string)?|URL)\s+"
-    r"param(?:eter)?",
-    re.I,
-)
-_HMAC = re.compile(r"\bHMAC[\s_-]?(SHA-?\d+|MD5)?\b", re.I)
-# Reading one page stops here with a warning (a hostile or broken page must not run for
-# minutes); a 5 MB reference page takes a few seconds.
-_TIME_BUDGET_S = 8.0
-# The longest block read whole (characters): the largest code sample in the corpus is ~40 KB.
-_MAX_BLOCK_CHARS = 200_000
-# A method named as a method: `GET`, **PUT**, <code>POST</code>, a list item '- GET - Retrieve',
-# 'Verb: GET'.
-_NAMED_METHOD = re.compile(
-    rf"(?:`{{1,3}}|\*\*|<code>)\s*({_METHODS})\s*(?:`{{1,3}}|\*\*|</code>)"
-    rf"|^\s*(?:[*+-]\s+|\d+\.\s+)?({_METHODS})\s+[-–—:]\s"
-    rf"|\b(?:verb|method)s?\s*[:=]\s*`?({_METHODS})\b",
-    re.M | re.I,
-)
-_LONE_METHOD = re.compile(rf"^[\s`*_]*({_METHODS})[\s`*_]*(?:[-–—:].*)?$")
-# Shorter paragraphs ('Example:', 'Response') describe nothing.
-_MIN_DESCRIPTION = 24
-# Beyond this many characters before a method, the line is a sentence about the endpoint.
-_LEAD_MAX = 80
-# Unread endpoint-like lines listed one by one; beyond this the coverage line gives the count.
-_MAX_UNREAD_LISTED = 20
-_STATUS_FIELD = re.compile(r"^\s*:(?:statuscode|status|code)\s+(\d{3})\s*:\s*(.*)$")
-_STATUS_HEAD = re.compile(r"^\s*`?(\d{3})`?\s*[:\-–—]\s*(.+)$")
-_STATUS_ROW = re.compile(r"^\s*`?(\d{3})`?\s*$")
-# '- `404` - Not found', '200 OK: done', '**201 Created** - the item': a status code leading
-# a list item or a line, then its meaning.
-_STATUS_ITEM = re.compile(
-    r"^\s*(?:[*+-]\s+)?[`*_]*(\d{3})[`*_]*(?=[\s:–—-])((?:\s*[A-Z][\w' ]*)?[`*_]*\s*(?:[-–—:]\s*.*)?)$"
-)
-_HTTP_STATUS_LINE = re.compile(r"HTTP/[\d.]+\s+(\d{3})\s*([A-Za-z][A-Za-z ]*)?")
-_TRANSCLUDE = re.compile(r"\{\{%\s*http-api\s+[^%]*%\}\}")
-_LIMIT = re.compile(
-    r"(\d[\d,]*)\s*(?:requests?|calls?|times|messages?|emails?|events?)?\s*"
-    r"(?:per|every|within|each|in|an?|/)\s*(?:a\s+|an\s+|one\s+)?(\d+(?:\.\d+)?\s*)?"
-    r"(seconds?|secs?|minutes?|mins?|hours?|days?)\b",
-    re.I,
-)
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_RATE_WORDS = re.compile(r"rate[- ]?limit|throttl|too many requests|\b429\b", re.I)
-_RL_HEADER = re.compile(r"\b(X-RateLimit-[A-Za-z-]+|RateLimit-[A-Za-z-]+|Retry-After)\b", re.I)
-_SCOPES = re.compile(
-    r"per[- ](route|ip|account|user|bot|application|app|key|token|guild|channel|endpoint)|\bglobal(?:ly)?\b",
-    re.I,
-)
-_REQ_HEADERS = re.compile(
-    r"\b(User[- ]Agent|Content-Type|Accept|[A-Z][A-Za-z]+-Version|X-[A-Za-z-]*Version)\b"
-)
-
-
-def _span(text: str, limit: int = 240) -> str:
-    flat = " ".join(text[: limit * 4].split())  # only what the quote can hold is flattened
-    return redact(flat[:limit])
-
-
-def _clean_path(raw: str) -> str:
-    """'/channels/[\\{channel.id\\}](/x#y)/webhooks' -> '/channels/{channel.id}/webhooks'."""
-    return template(split_target(raw)[1])
-
-
-def _split_url(url: str) -> tuple[str | None, str]:
-    host, path = split_target(url)
-    return host, template(path)
-
-
-_ITALIC_PARAM = re.compile(r"(?<=/)<(?:i|em|var)>([\w.-]+)</(?:i|em|var)>")
-_CODE_END = re.compile(r"</(?:code|tt|kbd|samp)>(?=[-–—:,;]\s)")
-_INLINE_TAG = re.compile(r"</?(?:code|b|strong|span|a|em|i|tt|kbd|var|samp)\b[^>]*>")
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
-_PATH_ROLE = re.compile(r":[\w-]+:`(/[^`<]*?)\s*(?:<[^>`]*>)?`")
-_CODE_IN_PATH = re.compile(r"(?<=/)`([^`\s/]+)`(?=/|\s|$|`)")
-_ADOC_LINK = re.compile(r"link:[^\[\s]*\[([^\]]*)\]")
-_TYPED_PARAM = re.compile(r"\((\w+):\s+([\w.-]+)\)")
-
-
-def _prep(line: str) -> str:
-    """A line as the recogniser reads it: entities decoded, inline tags and link targets gone."""
-    line = html.unescape(line) if "&" in line else line
-    if "<" in line:
-        line = _ITALIC_PARAM.sub(r"{\1}", line)
-        line = _CODE_END.sub(" ", line)
-        line = _INLINE_TAG.sub("", line)
-    if "](" in line:
-        line = _LINK_TARGET.sub("]", line)
-    if "`" in line:
-        # A role around a path (':ref:`/channels/(id) <target>`') is the path; a code span
-        # inside a path ('/api/index/`${INDEX_NAME}`/count') is part of it.
-        line = _PATH_ROLE.sub(r"\1", line)
-        line = _CODE_IN_PATH.sub(r"\1", line)
-    if "link:" in line:  # AsciiDoc 'link:#anchor[text]' inside a path is its text
-        line = _ADOC_LINK.sub(r"\1", line)
-    if "\\{" in line:
-        line = line.replace("\\{", "{").replace("\\}", "}")
-    # httpdomain '(string: name)' is one parameter even with a space after the colon.
-    return _TYPED_PARAM.sub(r"(\1:\2)", line) if "(" in line else line
-
-
-def _heading_paths(text: str) -> list[str]:
-    """The paths a heading consists of ('/rest/config', '`/a`, `/b`'), or [] for any other."""
-    bare = _prep(text).replace("`", "").replace("**", "").strip()
-    parts = [p.strip() for p in re.split(r",|\band\b|&", bare) if p.strip()]
-    if not parts or not all(re.fullmatch(r"(?:https?://\S+|/\S*)", p) for p in parts):
-        return []
-    paths = [_clean_path(p) for p in parts]
-    return [p for p in paths if p != "/" and plausible_path(p)]
-
-
-def _hit_kind(hit: Hit) -> str:
-    """A request as sent (a request line, a query string, a real host with no parameter) is an
-    example; a bare ``METHOD /path`` standing on its own is the page's definition."""
-    concrete_url = hit.target.startswith(("http://", "https://")) and not re.search(
-        r"[{<:\[(]", hit.target.split("//", 1)[-1].split("/", 1)[-1]
-    )
-    if hit.how == "request-line" or "?" in hit.target or concrete_url:
-        return "example"
-    return "definition"
-
-
-def _window(num: str | None, unit: str) -> float:
-    n = float(num.strip()) if num and num.strip() else 1.0
-    return n * _UNIT[unit.lower()[0]]
 
 
 @dataclass
