@@ -19,7 +19,10 @@ import argparse
 import time
 from pathlib import Path
 
-from apiplan._eval import case_input, cassette_recorder, find_cases, load_case, score_case
+from apiplan._eval import case_input
+from apiplan._eval_cases import find_cases, load_case
+from apiplan._eval_cassettes import cassette_recorder
+from apiplan._eval_score import score_case
 from apiplan.exceptions import ApiplanError
 from apiplan.phases import run_phases
 from apiplan.planner import PlanInput

@@ -21,7 +21,8 @@ from pathlib import Path
 from types import ModuleType
 
 from apiplan import Facts, load_facts
-from apiplan._eval import WorkflowScore, find_cases, load_case, resolve
+from apiplan._eval_cases import find_cases, load_case, resolve
+from apiplan._eval_score import WorkflowScore
 from apiplan.exceptions import ApiplanError
 from apiplan.planner import select_operations
 

@@ -57,7 +57,7 @@ def test_docs_secret_scan_skips_a_document_swapped_for_a_fifo(tmp_path: Path) ->
 
 @needs_fifo
 def test_a_golden_case_that_is_a_fifo_is_refused_in_one_line(tmp_path: Path) -> None:
-    from apiplan._eval import load_case
+    from apiplan._eval_cases import load_case
 
     case = tmp_path / "case.yaml"
     os.mkfifo(case)
@@ -70,7 +70,7 @@ def test_an_oversized_golden_case_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from apiplan import _constants
-    from apiplan._eval import load_case
+    from apiplan._eval_cases import load_case
 
     monkeypatch.setattr(_constants, "MAX_DOCUMENT_BYTES", 64)
     case = tmp_path / "case.yaml"

@@ -31,14 +31,14 @@ def test_rule_names_are_one_list() -> None:
 def test_code_suffixes_are_one_list() -> None:
     import inspect
 
-    from apiplan.cli import _chat
+    from apiplan.cli import _chat_files
     from apiplan.sources import CODE_SUFFIXES
 
     assert all(s.startswith(".") and s == s.lower() for s in CODE_SUFFIXES)
     assert {".py", ".js", ".ts", ".sh"} <= set(CODE_SUFFIXES)
     # The chat's `add FILE` sorts files with the same list as load_facts.
-    assert "CODE_SUFFIXES" in inspect.getsource(_chat)
-    assert not hasattr(_chat, "_CODE_SUFFIXES")
+    assert "CODE_SUFFIXES" in inspect.getsource(_chat_files)
+    assert not hasattr(_chat_files, "_CODE_SUFFIXES")
 
 
 def test_walk_claims_paths_lead_to_the_claims() -> None:

@@ -131,7 +131,8 @@ def test_llamacpp_smollm2_junk_is_caught_and_falls_back() -> None:
     """A real 135M model (SmolLM2 on llama.cpp) answers junk: the validators re-ask, then the
     offline planner fills the phase and the blueprint says so."""
     from apiplan.phases import run_phases
-    from apiplan.providers._llm import LLMProvider, LLMSettings
+    from apiplan.providers._llm import LLMProvider
+    from apiplan.providers._settings import LLMSettings
 
     facts = apiplan.load_facts([EXAMPLE])
     inp = PlanInput(

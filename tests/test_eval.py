@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from apiplan._eval import run_eval, score_case
+from apiplan._eval import run_eval
+from apiplan._eval_score import score_case
 from apiplan.schemas import GoldenCase
 
 from .conftest import ROOT, corpus

@@ -30,7 +30,8 @@ import apiplan
 from apiplan import DocumentError, UsageError, load_facts
 from apiplan import _output as output
 from apiplan._schema_files import check_schema_files, write_schema_files
-from apiplan.cli._chat import SESSION_FORMAT, Chat, SessionState, read_session
+from apiplan.cli._chat import Chat
+from apiplan.cli._chat_session import SESSION_FORMAT, SessionState, read_session
 from apiplan.sources import _refs
 from apiplan.sources._code import read_code
 from apiplan.sources._document import ReadBudget, parse_document, read_regular

@@ -15,7 +15,8 @@ import apiplan
 from apiplan import PhaseError, UsageError
 from apiplan.planner import PlanInput, parse_context, select_operations
 from apiplan.providers import OfflineProvider
-from apiplan.providers._llm import LLMProvider, LLMSettings, parse_model
+from apiplan.providers._llm import LLMProvider
+from apiplan.providers._settings import LLMSettings, parse_model
 
 from .conftest import EXAMPLES
 from .fake_llm import FakeLLM, anthropic_reply, chat_reply, silent_socket
@@ -198,7 +199,7 @@ def test_a_read_timeout_is_never_resent_to_a_loopback_server(fake: FakeLLM, offl
 
 
 def test_sdk_retries_stay_on_for_remote_hosts_only() -> None:
-    from apiplan.providers._llm import is_loopback, sdk_retries
+    from apiplan.providers._settings import is_loopback, sdk_retries
 
     remote = LLMSettings(provider="openai", model="m", sdk_max_retries=2)
     assert sdk_retries(remote) == 2 and not is_loopback(remote)
@@ -434,7 +435,7 @@ def test_a_providers_key_goes_only_to_its_own_host(
     env: dict[str, str],
     sent: str | None,
 ) -> None:
-    from apiplan.providers._llm import api_key_for
+    from apiplan.providers._settings import api_key_for
 
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -521,7 +522,7 @@ def test_cli_context_window_refuses_a_prompt_that_cannot_fit(
 
 
 def test_the_url_in_errors_carries_no_credentials() -> None:
-    from apiplan.providers._llm import endpoint_url
+    from apiplan.providers._settings import endpoint_url
 
     s = LLMSettings(
         provider="openai-compatible", model="m", base_url="http://u:pw@127.0.0.1:8080/v1?key=k#x"

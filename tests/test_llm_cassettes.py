@@ -18,14 +18,10 @@ import pytest
 import vcr
 import yaml
 
-from apiplan._eval import (
-    case_input,
-    cassette_recorder,
-    digest_request_body,
-    load_case,
-    resolve,
-    score_case,
-)
+from apiplan._eval import case_input
+from apiplan._eval_cases import load_case, resolve
+from apiplan._eval_cassettes import cassette_recorder, digest_request_body
+from apiplan._eval_score import score_case
 from apiplan._secrets import find_secrets
 from apiplan.phases import run_phases
 from apiplan.planner import PlanInput

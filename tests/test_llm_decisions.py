@@ -17,7 +17,8 @@ import pytest
 
 import apiplan
 from apiplan import PhaseError
-from apiplan.providers._decisions import allowed_classes, clean_reason
+from apiplan.providers._decisions import clean_reason
+from apiplan.providers._deliverable_questions import allowed_classes
 from apiplan.render import blueprint_to_markdown
 
 from .conftest import EXAMPLES
@@ -218,7 +219,8 @@ def test_first_token_and_idle_timeouts_are_separate(fake: FakeLLM) -> None:
     assert bp.runs[0].fallback_reason == "first-token timeout"
     # A stream that starts and then stalls: the idle bound, not the first-token one, ends it.
     fake.script = [stream_reply(json.dumps(WORKFLOW), pieces=6, gap=1.5), *decision_replies()[1:]]
-    from apiplan.providers._llm import LLMProvider, LLMSettings
+    from apiplan.providers._llm import LLMProvider
+    from apiplan.providers._settings import LLMSettings
 
     settings = LLMSettings(
         provider="openai-compatible",

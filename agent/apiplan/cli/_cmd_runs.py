@@ -206,7 +206,7 @@ def chat(
     base_url: BaseUrlOpt = None,
 ) -> None:
     """A conversation: load docs, state the goal, answer what the docs leave open, inspect and revise."""
-    from ._chat import run_chat
+    from ._chat_terminal import run_chat
 
     _configure_logging(False)  # the SDKs' logs stay out of the conversation
 

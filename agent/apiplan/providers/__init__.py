@@ -1,8 +1,9 @@
 """Providers fill phases. One small seam; the offline planner is the default implementation."""
 
 from ._base import PhaseProvider
-from ._llm import LLMProvider, PhaseInfo, parse_model
+from ._llm import LLMProvider, PhaseInfo
 from ._offline import OfflineProvider
+from ._settings import parse_model
 
 __all__ = [
     "LLMProvider",

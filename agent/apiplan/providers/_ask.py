@@ -46,7 +46,8 @@ class DecisionFailed(Exception):
 
 def decide(provider: LLMProvider, phase: str, offline: M, questions: list[Question]) -> M:
     """Ask each question; apply what passes the checks to ``offline`` (changed in place)."""
-    from ._llm import PhaseInfo, endpoint_url
+    from ._llm import PhaseInfo
+    from ._settings import endpoint_url
 
     info = PhaseInfo(model=provider.name, url=endpoint_url(provider.settings))
     provider.run_info[phase] = info
@@ -109,7 +110,7 @@ def _offline(q: Question, item: str, reason: str) -> DecisionRun:
 
 def ask(provider: LLMProvider, q: Question, info: PhaseInfo, deadline: float) -> BaseModel:
     """One question, re-asked at most ``max_reasks`` times; raises :class:`DecisionFailed`."""
-    from ._llm import server_context_window
+    from ._client import server_context_window
     from ._stream import server_token_count
 
     settings = provider.settings
@@ -206,7 +207,8 @@ def _stream_once(
     exact: bool,
 ) -> tuple[str, str | None]:
     """One streamed call, with our own 429/5xx retries where the SDK's are off."""
-    from ._llm import failure_reason, is_loopback, retry_wait
+    from ._calls import failure_reason, retry_wait
+    from ._settings import is_loopback
     from ._stream import StreamTimeout, response_format, stream_json
 
     settings = provider.settings
@@ -258,7 +260,7 @@ def _ask_instructor(
     """Anthropic: instructor's tool mode validates and re-asks; our deadline bounds it."""
     import concurrent.futures
 
-    from ._llm import errors_of, failure_reason, run_in_daemon
+    from ._calls import errors_of, failure_reason, run_in_daemon
 
     settings = provider.settings
     client = provider.client

@@ -17,7 +17,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ._llm import LLMSettings, json_object, run_in_daemon
+from ._calls import run_in_daemon
+from ._client import json_object
+from ._settings import LLMSettings
 
 # How often the caller looks at the stream's progress.
 _POLL_SECONDS = 0.1
