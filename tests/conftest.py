@@ -34,6 +34,15 @@ def corpus(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """apiplan's cache (detect-secrets' patterns) goes to a folder of this session, for the
+    processes the tests start too: tests never write to the user's home."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("APIPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("apiplan-cache")))
+        yield
+
+
 _FACTS: dict[tuple[str, ...], apiplan.Facts] = {}
 
 

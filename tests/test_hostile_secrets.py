@@ -30,7 +30,8 @@ import pytest
 import yaml
 
 import apiplan
-from apiplan._secrets import find_secrets, published_example
+from apiplan._secret_examples import published_example
+from apiplan._secrets import find_secrets
 from apiplan.render import blueprint_to_markdown, facts_to_markdown, to_json
 from apiplan.schemas import Facts, SecretEvidence, Source
 

@@ -119,7 +119,7 @@ def test_a_base64_blob_with_url_escapes_is_decoded_and_scanned() -> None:
     import base64
     import urllib.parse
 
-    from apiplan._secrets import find_encoded_secrets
+    from apiplan._secret_examples import find_encoded_secrets
 
     # An invented Postman-style environment, base64-encoded, then URL-encoded into a page.
     # (this value puts a `/` mid-blob: `%2F` once URL-encoded)

@@ -203,7 +203,7 @@ def build_server(
         blueprint: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         from .schemas import Blueprint
-        from .sources import load_facts
+        from .sources import documents_reused, load_facts
         from .validators import check as run_check
 
         if not docs and not code and blueprint is None:
@@ -215,9 +215,10 @@ def build_server(
         doc_paths, code_paths = allowed.paths(docs), allowed.paths(code)
 
         def work() -> dict[str, Any]:
-            facts_ = load_facts(doc_paths, code=code_paths)
-            bp = Blueprint.model_validate(blueprint) if blueprint is not None else None
-            return _json(run_check(facts_, blueprint=bp, docs=bool(docs)))
+            with documents_reused():
+                facts_ = load_facts(doc_paths, code=code_paths)
+                bp = Blueprint.model_validate(blueprint) if blueprint is not None else None
+                return _json(run_check(facts_, blueprint=bp, docs=bool(docs)))
 
         return await calls.run("check", offline_deadline, work)
 

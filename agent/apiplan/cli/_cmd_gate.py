@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
-
-    pass
+    from ..schemas import RiskCheck
 
 from ._common import (
     DOCS_HELP,
@@ -115,14 +113,30 @@ def check(
 ) -> None:
     """Risk check: undocumented names, timeouts, secrets, retries, silent failures, schema drift."""
     from ..exceptions import UsageError
-    from ..sources import load_facts
-    from ..validators import check as run_check
+    from ..sources import documents_reused
 
     if not docs and not code and blueprint is None:
         raise UsageError("nothing to check: give documents, --code files or --blueprint")
     if blueprint is not None and not docs:
         raise UsageError("--blueprint needs the documents it was planned from")
-    facts = load_facts(docs or [], code=code or [])
+    with documents_reused():
+        risk = _check(docs or [], code or [], blueprint, goal, operation)
+    _emit_findings(risk, format, output, force, fail_on)
+
+
+def _check(
+    docs: list[Path],
+    code: list[Path],
+    blueprint: Path | None,
+    goal: str | None,
+    operation: list[str] | None,
+) -> RiskCheck:
+    """The findings of one check; documents parsed once for facts and rules alike."""
+    from ..exceptions import UsageError
+    from ..sources import load_facts
+    from ..validators import check as run_check
+
+    facts = load_facts(docs, code=code)
     if blueprint is not None and not facts.documents:
         raise UsageError("--blueprint needs the API documents it was planned from, not only code")
     bp = None
@@ -133,8 +147,7 @@ def check(
         from ..planner import select_operations
 
         keys = [c.key for c in select_operations(facts, goal or "", pins=operation or [])]
-    risk = run_check(facts, blueprint=bp, docs=bool(facts.documents), operations=keys)
-    _emit_findings(risk, format, output, force, fail_on)
+    return run_check(facts, blueprint=bp, docs=bool(facts.documents), operations=keys)
 
 
 @app.command(

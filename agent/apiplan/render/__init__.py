@@ -1,10 +1,30 @@
-"""Renderers: facts and blueprints to Markdown and JSON."""
+"""Renderers: facts and blueprints to Markdown and JSON.
 
-from ._blueprint_md import blueprint_to_markdown
-from ._facts_md import facts_to_markdown
-from ._findings import findings_to_json, findings_to_sarif, findings_to_text
-from ._json import to_json
+Each renderer is imported when first used: ``apiplan check`` prints findings and never needs
+the blueprint's Markdown (a fortieth of a check's whole time on a small spec).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._md import GENERATED_MARK, table
+
+if TYPE_CHECKING:
+    from ._blueprint_md import blueprint_to_markdown
+    from ._facts_md import facts_to_markdown
+    from ._findings import findings_to_json, findings_to_sarif, findings_to_text
+    from ._json import to_json
+
+_HOME = {
+    "blueprint_to_markdown": "._blueprint_md",
+    "facts_to_markdown": "._facts_md",
+    "findings_to_json": "._findings",
+    "findings_to_sarif": "._findings",
+    "findings_to_text": "._findings",
+    "to_json": "._json",
+}
 
 __all__ = [
     "GENERATED_MARK",
@@ -16,3 +36,12 @@ __all__ = [
     "table",
     "to_json",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value  # found directly next time
+    return value

@@ -14,7 +14,9 @@ from .._text import CACHE, clean_text, clean_value
 class StrictModel(BaseModel):
     """Forbids unknown keys: an LLM answer (or a hand-edited file) with an extra key fails."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, validate_assignment=False, defer_build=True
+    )
 
 
 def _mask_named(value: Any) -> Any:

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .._secrets import SecretHit, published_example
+from .._secret_examples import published_example
+from .._secrets import SecretHit
 from ._base import FactModel
 from ._source import Source
 

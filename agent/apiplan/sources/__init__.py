@@ -1,6 +1,12 @@
 """Ingestion: documents in, facts with provenance out."""
 
-from ._document import StructuredDocument, open_regular, parse_document, read_regular
+from ._document import (
+    StructuredDocument,
+    documents_reused,
+    open_regular,
+    parse_document,
+    read_regular,
+)
 from ._load import CODE_SUFFIXES, load_facts
 from ._meaning import REMOVED, negates
 from ._names import is_sensitive_name
@@ -10,6 +16,7 @@ __all__ = [
     "CODE_SUFFIXES",
     "REMOVED",
     "StructuredDocument",
+    "documents_reused",
     "is_sensitive_name",
     "load_facts",
     "negates",

@@ -19,6 +19,7 @@ import re
 import stat
 from array import array
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -352,7 +353,58 @@ def parse_document(
     max_bytes: int = MAX_DOCUMENT_BYTES,
     budget: ReadBudget | None = None,
 ) -> StructuredDocument:
-    """Read and parse a JSON or YAML file; errors are one line and name the file."""
+    """Read and parse a JSON or YAML file; errors are one line and name the file.
+
+    Inside ``documents_reused()``, an unchanged file read again is not parsed again.
+    """
+    reused = _REUSED.get()
+    if reused is None:
+        return _parse_document(path, display, max_bytes=max_bytes, budget=budget)
+    key = _identity(path, display)
+    doc = reused.get(key) if key is not None else None
+    if doc is None:
+        doc = _parse_document(path, display, max_bytes=max_bytes, budget=budget)
+        if key is not None:
+            reused[key] = doc
+    return doc
+
+
+_FileIdentity = tuple[str, int, int, int, int]
+_REUSED: ContextVar[dict[_FileIdentity, StructuredDocument] | None] = ContextVar(
+    "apiplan_documents_reused", default=None
+)
+
+
+@contextlib.contextmanager
+def documents_reused() -> Iterator[None]:
+    """Inside, each file is parsed once: ``check`` reads a spec for its facts, then again for
+    the examples its rules compare with their schemas (and, on a JSON spec, scans it again for
+    lines: a third of the whole run on Slack's). A scope rather than a process-wide cache, so
+    a long-running server keeps no document once the call that read it has ended."""
+    token = _REUSED.set({})
+    try:
+        yield
+    finally:
+        _REUSED.reset(token)
+
+
+def _identity(path: Path, display: str) -> _FileIdentity | None:
+    """The name shown and the file's device, inode, size and modification time: a file
+    changed in between is parsed again. None when it cannot be looked at (parsing reports why)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (display, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _parse_document(
+    path: Path,
+    display: str,
+    *,
+    max_bytes: int,
+    budget: ReadBudget | None,
+) -> StructuredDocument:
     text, sha = read_text(path, display, max_bytes=max_bytes, budget=budget)
     suffix = path.suffix.lower()
     looks_json = text.lstrip()[:1] in ("{", "[")

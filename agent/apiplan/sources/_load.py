@@ -14,7 +14,6 @@ from ..schemas import Facts, FactWarning, Operation
 from ._dedupe import dedupe_facts
 from ._document import ReadBudget, StructuredDocument, parse_document, read_head, read_text
 from ._openapi import extract_openapi
-from ._prose import extract_prose, prose_format
 from ._refs import Workspace
 
 _PROSE_SUFFIXES = (
@@ -48,6 +47,8 @@ def _is_prose(path: Path, max_bytes: int) -> bool:
     stripped = head.lstrip()
     if stripped[:1] in ("{", "[") or re.search(r"^(openapi|swagger)\s*:", head, re.M):
         return False
+    from ._prose import prose_format
+
     return prose_format(str(path), head) is not None
 
 
@@ -204,6 +205,9 @@ def load_facts(
         path = Path(given)
         if _is_prose(path, max_bytes):
             text, sha = read_text(path, display, max_bytes=max_bytes, budget=budget)
+            # Imported here: a run on specs alone never loads the prose readers (40 ms).
+            from ._prose import extract_prose, prose_format
+
             fmt = prose_format(display, text)
             if fmt is None:
                 raise DocumentError(

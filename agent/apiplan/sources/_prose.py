@@ -18,10 +18,8 @@ from dataclasses import (
     dataclass,
 )
 
-from .._secrets import (
-    find_encoded_secrets,
-    find_secrets,
-)
+from .._secret_examples import find_encoded_secrets
+from .._secrets import find_secrets
 from ..schemas import (
     DocFormat,
     DocumentInfo,

@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from .._constants import MAX_DOCUMENT_BYTES
-from .._secrets import find_encoded_secrets, find_secrets, published_example
+from .._secret_examples import find_encoded_secrets, published_example
+from .._secrets import find_secrets
 from ..exceptions import DocumentError
 from ..schemas import Facts, Finding, Source
 from ..sources import read_regular
