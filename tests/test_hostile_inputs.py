@@ -34,7 +34,8 @@ from apiplan.cli._chat import Chat
 from apiplan.cli._chat_session import SESSION_FORMAT, SessionState, read_session
 from apiplan.sources import _refs
 from apiplan.sources._code import read_code
-from apiplan.sources._document import ReadBudget, parse_document, read_regular
+from apiplan.sources._document import parse_document
+from apiplan.sources._files import ReadBudget, read_regular
 from apiplan.validators import check as run_check
 
 from .conftest import EXAMPLES

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterator
 
-from ._secrets import SecretHit, entropy, find_secrets, line_offsets
+from ._secrets import LineCounter, SecretHit, entropy, find_secrets
 
 # Where documentation publishes a credential-shaped value on purpose: an `example`/`examples`
 # key above it (OpenAPI), or words saying so in the sentence, code block intro or heading
@@ -99,15 +98,13 @@ def find_encoded_secrets(text: str, *, depth: int = 2) -> Iterator[SecretHit]:
     The decoded text is scanned like any other; JSON key/value lists (Postman's format) are read
     for secret-named keys; a decoded value may itself be base64 ('api:<key>' basic credentials).
     """
-    line_starts: list[int] | None = None
+    lines = LineCounter(text)
     runs = (m for area in _B64_AREA.finditer(text) for m in _B64_RUN.finditer(text, *area.span()))
     for m in runs:
         decoded = _decode(m.group(0))
         if decoded is None:
             continue
-        if line_starts is None:
-            line_starts = line_offsets(text)
-        line = bisect.bisect_right(line_starts, m.start())
+        line = lines.at(m.start())
         found: list[tuple[str, str]] = [(h.kind, h.value) for h in find_secrets(decoded)]
         try:
             parsed = json.loads(decoded)

@@ -7,7 +7,6 @@ and twenty plugins per line would take seconds.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections.abc import Iterator
@@ -60,9 +59,19 @@ _PLACEHOLDER = re.compile(
 )
 
 
-def line_offsets(text: str) -> list[int]:
-    """Offset of the start of every line of ``text``."""
-    return [0] + [m.end() for m in re.finditer("\n", text)]
+class LineCounter:
+    """The 1-based line of offsets in one text, counted from the last one asked (in C): hits
+    come in order, and most texts have none or few, so no list of every line start is built."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:  # out of order: count again from the start
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
 def entropy(value: str) -> float:
@@ -134,7 +143,7 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
     """Credential-shaped values in ``text``, most specific kind first, each reported once."""
     text = _unescaped(text)
     union, compiled = combined()
-    line_starts: list[int] | None = None
+    lines = LineCounter(text)
     spans = [(0, len(text))] if len(text) <= _WINDOWED_ABOVE else _windows(text)
     matches = (m for start, end in spans for m in union.finditer(text, start, end))
     for m in matches:
@@ -157,9 +166,7 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
                     continue
             if kind in _NEEDS_MIX and (not looks_random(value) or _is_name(value)):
                 continue
-            if line_starts is None:
-                line_starts = line_offsets(text)
-            line = bisect.bisect_right(line_starts, m.start())
+            line = lines.at(m.start())
             yield SecretHit(kind=kind, start=m.start(), end=m.end(), line=line, value=value)
             break
 

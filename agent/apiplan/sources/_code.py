@@ -16,7 +16,7 @@ from ..schemas import CodeFacts, CodeFile
 from ._code_base import Clock, OutOfTime, out_of_time_warning
 from ._code_py import PyAnalyzer
 from ._code_scan import scan_lines, secrets_in
-from ._document import ReadBudget, read_text
+from ._files import ReadBudget, read_text
 
 
 def read_code(

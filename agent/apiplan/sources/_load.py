@@ -12,7 +12,8 @@ from .._version import __version__
 from ..exceptions import DocumentError, UsageError
 from ..schemas import Facts, FactWarning, Operation
 from ._dedupe import dedupe_facts
-from ._document import ReadBudget, StructuredDocument, parse_document, read_head, read_text
+from ._document import StructuredDocument, parse_document
+from ._files import ReadBudget, read_head, read_text
 from ._openapi import extract_openapi
 from ._refs import Workspace
 

@@ -16,7 +16,8 @@ from urllib.parse import unquote
 
 from ..exceptions import DocumentError, RefError
 from . import _pointer
-from ._document import ReadBudget, StructuredDocument, parse_document
+from ._document import StructuredDocument, parse_document
+from ._files import ReadBudget
 
 MAX_REF_HOPS = 32
 
