@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _installed import compiled
+
 _COMPONENTS = 50
 
 
@@ -136,6 +138,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 40_000])
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
+    compiled()
     per_op: list[float] = []
     print(
         f"{'operations':>10} {'MB':>6} {'facts s':>8} {'CPU s':>6} {'ms/op':>6} {'peak MB':>8} "

@@ -16,7 +16,6 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -162,6 +161,8 @@ def _read(path: Path) -> list[tuple[str, str]] | None:
 
 def _write(path: Path, pairs: list[tuple[str, str]]) -> None:
     """Written whole or not at all (a temporary file renamed): readers never see half a file."""
+    import tempfile  # here: most runs only read the cache
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(
