@@ -72,6 +72,19 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path: Path, content: b
         del os.environ[_secret_patterns.CACHE_ENV]
 
 
+def test_a_fifo_in_place_of_the_cache_file_does_not_hang(tmp_path: Path) -> None:
+    os.environ[_secret_patterns.CACHE_ENV] = str(tmp_path)
+    try:
+        good = _secret_patterns.detector_patterns()
+        (path,) = tmp_path.glob("detect-secrets-*.json")
+        path.unlink()
+        os.mkfifo(path)
+        assert _secret_patterns.detector_patterns() == good  # read afresh, FIFO replaced
+        assert path.is_file()
+    finally:
+        del os.environ[_secret_patterns.CACHE_ENV]
+
+
 def test_an_empty_cache_setting_writes_nothing_and_an_unwritable_folder_is_not_an_error(
     tmp_path: Path,
 ) -> None:
@@ -181,3 +194,16 @@ def test_a_file_changed_inside_the_scope_is_parsed_again(tmp_path: Path) -> None
         second = parse_document(spec, "api.json")
     assert second is not first and second.data["openapi"] == "3.1.0"
     assert parse_document(spec, "api.json") is not second  # no scope: no reuse
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(_secret_patterns.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    assert _secret_patterns.cache_dir() == Path("/somewhere/cache/apiplan")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert _secret_patterns.cache_dir() == Path("/home/someone/.cache/apiplan")
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no home folder at all
+    assert _secret_patterns.cache_dir() is None
+    monkeypatch.setenv(_secret_patterns.CACHE_ENV, "")
+    assert _secret_patterns.cache_dir() is None

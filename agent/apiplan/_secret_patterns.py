@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,7 +118,12 @@ def cache_dir() -> Path | None:
     given = os.environ.get(CACHE_ENV)
     if given is not None:
         return Path(given) if given else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home folder known: no cache, never one in the cwd
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "apiplan"
 
 
@@ -140,8 +146,19 @@ def _stamp() -> str | None:
 def _read(path: Path) -> list[tuple[str, str]] | None:
     """The patterns in a cache file; None when absent, unreadable or not of our shape."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(_CACHE_MAX_BYTES + 1)
+        # Without blocking, and only a regular file: a FIFO put there must not hang a run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            raw = b""
+            while len(raw) <= _CACHE_MAX_BYTES:
+                chunk = os.read(fd, _CACHE_MAX_BYTES + 1 - len(raw))
+                if not chunk:
+                    break
+                raw += chunk
+        finally:
+            os.close(fd)
         data = json.loads(raw) if len(raw) <= _CACHE_MAX_BYTES else None
     except (OSError, ValueError):
         return None
