@@ -131,3 +131,27 @@ def test_a_base64_blob_with_url_escapes_is_decoded_and_scanned() -> None:
     assert [h.value for h in hits] == ["Zq8Wx7Ec6Rv5Tb4Yn3Um2Lk?"]
     assert hits[0].kind.endswith("(base64-encoded)")
     assert not list(find_encoded_secrets(page.replace(blob, "x" * 39)))
+
+
+def test_two_keys_with_one_masked_form_stay_two_facts_and_a_repeated_key_stays_one(
+    tmp_path: Path,
+) -> None:
+    """An invented page: two different live keys share a kind, a prefix and a length (so one
+    masked form); the first is written again further down."""
+    from apiplan.sources import load_facts
+
+    first = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    second = "sk_" + "live_" + "9Zq8Lw3Rt6Yp1Xc4Vb7Nm2Kj"
+    page = tmp_path / "keys.md"
+    page.write_text(
+        "# Example API\n\n## Create a widget\n\n`POST /widgets`\n\n"
+        f"Production key: `{first}`\n\nStaging key: `{second}`\n\nAgain: `{first}`\n",
+        encoding="utf-8",
+    )
+    secrets = load_facts([page]).secrets
+    assert len(secrets) == 2, [s.masked for s in secrets]
+    assert secrets[0].masked == secrets[1].masked  # the case: one masked form, two keys
+    assert [len(s.repeated_at) for s in secrets] == [1, 0]
+    dumped = "".join(s.model_dump_json() for s in secrets)
+    assert first not in dumped and second not in dumped
+    assert "digest" not in dumped  # the digest stays in memory

@@ -6,9 +6,10 @@ code's own stack.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from .._secret_examples import published_example
 from .._secrets import SecretHit
@@ -132,6 +133,13 @@ class SecretEvidence(FactModel):
         default_factory=list[Source],
         description="Other places the docs say exactly the same (kept once, with every source).",
     )
+    _value_digest: str | None = PrivateAttr(default=None)
+    """A digest of the value, in memory only (never written out): two different keys can share
+    a kind, a masked form and a name (PagerDuty's two routing keys), and are two findings."""
+
+    @property
+    def value_digest(self) -> str | None:
+        return self._value_digest
 
     @classmethod
     def of(
@@ -140,7 +148,7 @@ class SecretEvidence(FactModel):
         """Evidence of a detector hit; given the text it was found in, says whether the docs
         publish it as an example."""
         reason = published_example(text, hit) if text is not None else None
-        return cls(
+        evidence = cls(
             kind=hit.kind,
             masked=hit.masked,
             name=name,
@@ -148,6 +156,8 @@ class SecretEvidence(FactModel):
             example_reason=reason,
             source=source,
         )
+        evidence._value_digest = hashlib.sha256(hit.value.encode("utf-8")).hexdigest()
+        return evidence
 
 
 class CodeFile(FactModel):

@@ -40,6 +40,8 @@ def _dedupe(items: list[Repeated]) -> list[Repeated]:
     out: list[Repeated] = []
     for item in items:
         key = item.model_dump_json(exclude=_PLACE)
+        if isinstance(item, SecretEvidence) and item.value_digest is not None:
+            key += item.value_digest  # the same masked form can stand for different keys
         kept = first.get(key)
         if kept is None:
             first[key] = item

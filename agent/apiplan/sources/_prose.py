@@ -121,13 +121,8 @@ class ProseExtractor(_Paragraphs, _CodeBlocks, _Sections, _Fields, _Auth, _Fold)
         self._coverage()
         self._page_level(blocks)
         for hit in [*find_secrets(self.text), *find_encoded_secrets(self.text)]:
-            self.facts.secrets.append(
-                SecretEvidence(
-                    kind=hit.kind,
-                    masked=hit.masked,
-                    source=Source(document=self.display, line=hit.line),
-                )
-            )
+            source = Source(document=self.display, line=hit.line)
+            self.facts.secrets.append(SecretEvidence.of(hit, source))
         self.facts.documents = [
             DocumentInfo(
                 path=self.display,
