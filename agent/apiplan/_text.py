@@ -15,6 +15,11 @@ from ._secrets import redact
 # C0 controls except tab and newline, DEL, C1 controls (a lone 0x9b is CSI on some terminals),
 # and the bidirectional overrides that make text read differently from what it is.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same characters as UTF-8 (lead bytes never occur inside another character, so no match
+# can start in the middle of one): for output built as bytes, never decoded to be cleaned.
+_CONTROLS_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
 
 CLEAN_CACHE_SIZE = 1 << 15
 """Distinct strings remembered: a large spec's facts hold ~18k, repeated ~15 times each."""
@@ -30,6 +35,11 @@ CACHE: dict[str, str] = {}
 def strip_controls(text: str) -> str:
     """``text`` without control characters (tab and newline are kept)."""
     return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def strip_controls_utf8(data: bytes) -> bytes:
+    """:func:`strip_controls` on UTF-8 bytes (the same bytes back when there is none)."""
+    return _CONTROLS_UTF8.sub(b"", data) if _CONTROLS_UTF8.search(data) else data
 
 
 def clean_text(text: str) -> str:

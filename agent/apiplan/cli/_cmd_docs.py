@@ -56,7 +56,7 @@ def facts(
     verbose: VerboseOpt = False,
 ) -> None:
     """Read API documents and print their facts, each with its source (document, pointer, line)."""
-    from ..render import facts_to_markdown, to_json
+    from ..render import facts_to_markdown, to_json_chunks
     from ..sources import load_facts
 
     _configure_logging(verbose)
@@ -64,7 +64,7 @@ def facts(
     for w in result.warnings:
         where = f" ({w.source.cite()})" if w.source else ""
         typer.echo(f"warning: {w.message}{where}", err=True)
-    text = to_json(result) if format is FactsFormat.json else facts_to_markdown(result)
+    text = to_json_chunks(result) if format is FactsFormat.json else facts_to_markdown(result)
     _emit(text, output, force, quiet=quiet)
 
 
@@ -213,7 +213,7 @@ def plan(
 ) -> None:
     """Build an integration blueprint: plan, contract, error map, tests, security notes, risk check."""
     from .._api import plan as build
-    from ..render import blueprint_to_markdown, to_json
+    from ..render import blueprint_to_markdown, to_json_chunks
 
     _configure_logging(verbose)
     bp = build(
@@ -235,7 +235,7 @@ def plan(
         on_progress=_progress(quiet, verbose),
     )
     text = (
-        to_json(bp)
+        to_json_chunks(bp)
         if format is PlanFormat.json
         else blueprint_to_markdown(bp, "full" if detail is PlanDetail.full else "brief")
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
     from typer._click import Context, HelpFormatter, Parameter
 
+    from ..render import Chunks
     from ..schemas import Blueprint
 
 
@@ -177,9 +178,26 @@ def _read_blueprint(path: Path) -> Blueprint:
         ) from None
 
 
-def _emit(text: str, output: Path | None, force: bool, *, quiet: bool = False) -> None:
+def _emit(text: str | Chunks, output: Path | None, force: bool, *, quiet: bool = False) -> None:
+    """The result to stdout, or written to ``output``; UTF-8 pieces (a large JSON document)
+    are written one by one, never joined or decoded."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+            return
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream (an embedding harness): decode as it goes
+            import codecs
+
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for chunk in text:
+                sys.stdout.write(decoder.decode(chunk))
+            sys.stdout.write(decoder.decode(b"", final=True))
+            return
+        for chunk in text:
+            buffer.write(chunk)
+        buffer.flush()
         return
     from .._output import write_output
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ._blueprint_md import blueprint_to_markdown
     from ._facts_md import facts_to_markdown
     from ._findings import findings_to_json, findings_to_sarif, findings_to_text
-    from ._json import to_json
+    from ._json import Chunks, to_json, to_json_chunks
 
 _HOME = {
     "blueprint_to_markdown": "._blueprint_md",
@@ -24,10 +24,13 @@ _HOME = {
     "findings_to_sarif": "._findings",
     "findings_to_text": "._findings",
     "to_json": "._json",
+    "to_json_chunks": "._json",
+    "Chunks": "._json",
 }
 
 __all__ = [
     "GENERATED_MARK",
+    "Chunks",
     "blueprint_to_markdown",
     "facts_to_markdown",
     "findings_to_json",
@@ -35,6 +38,7 @@ __all__ = [
     "findings_to_text",
     "table",
     "to_json",
+    "to_json_chunks",
 ]
 
 
