@@ -97,9 +97,8 @@ _CHILD = """
 import sys, time
 start, cpu = time.perf_counter(), time.process_time()
 from apiplan.cli import main
-sys.argv = ["apiplan", "facts", "--quiet", "-o", sys.argv[2], sys.argv[1], "--force"]
 try:
-    main()
+    main(["facts", "--quiet", "-o", sys.argv[2], sys.argv[1], "--force"])
 except SystemExit:
     pass
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

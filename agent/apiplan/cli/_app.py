@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -33,10 +34,46 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: every error, usage or input, is one line on stderr.
 
     Click runs without its standalone mode so that its usage errors come back here instead of
-    printing a box: ``apiplan: error: MESSAGE (hint)``, exit 2, like our own errors.
+    printing a box: ``apiplan: error: MESSAGE (hint)``, exit 2, like our own errors. Called
+    with ``argv`` (tests, a program of the user's), it ends in ``SystemExit`` as usual; as the
+    console command, the process ends as soon as its output is flushed (see ``_end``).
     """
     # `apiplan` alone shows the help (exit 0, like gh) rather than a usage error.
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    if argv is not None:
+        _run(args)
+    try:
+        _run(args)
+    except SystemExit as exc:
+        _end(exc.code)
+
+
+def _end(code: object) -> NoReturn:
+    """End the console process once its output is flushed, without the interpreter's teardown.
+
+    The teardown frees every object of the run one by one (a tenth of a check of a large spec,
+    40 ms of Slack's 0.5 s) for a process that is about to vanish; mypy ends the same way.
+    Nothing of apiplan's waits for it: files are written and closed, temporary folders removed
+    by their ``with`` blocks, traces flushed when their run closes, threads joined or daemons.
+    """
+    if isinstance(code, int):
+        status = code
+    elif code is None:
+        status = EXIT_OK
+    else:  # what SystemExit does with a message: print it, exit 1
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A reader such as `head` left, or the stream was closed: nothing more to say.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+    os._exit(status)
+
+
+def _run(args: list[str]) -> NoReturn:
+    """The command line's run; ends in ``SystemExit`` with apiplan's exit status."""
     try:
         code: Any = app(args=args, prog_name=PROG, standalone_mode=False)
     except typer.TyperException as exc:
