@@ -48,3 +48,15 @@ def test_main_with_arguments_raises_system_exit_in_process(
         main(["facts", str(SPEC)])
     assert exc.value.code == 0
     assert json.loads(capsys.readouterr().out)["kind"] == "apiplan.facts"
+
+
+def test_a_profiled_console_run_still_writes_its_profile(tmp_path: Path) -> None:
+    out = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "apiplan", "facts", str(SPEC)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["kind"] == "apiplan.facts"
+    assert out.stat().st_size > 0  # the profiler got to write after the program ended

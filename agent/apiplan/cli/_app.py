@@ -40,7 +40,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """
     # `apiplan` alone shows the help (exit 0, like gh) rather than a usage error.
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
-    if argv is not None:
+    if argv is not None or sys.gettrace() is not None or sys.getprofile() is not None:
+        # In-process callers, and runs under a debugger, profiler or coverage (which write
+        # their results after the program ends): the ordinary SystemExit and teardown.
         _run(args)
     try:
         _run(args)
