@@ -207,3 +207,12 @@ def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatc
     assert _secret_patterns.cache_dir() is None
     monkeypatch.setenv(_secret_patterns.CACHE_ENV, "")
     assert _secret_patterns.cache_dir() is None
+
+
+def test_a_detector_compiled_case_insensitive_stays_so_in_the_union() -> None:
+    value = "wJalrXUtnFEMI" + "K7MDENGbPxRfiCY" + "9Zq8Lw3Rt6Yp"  # invented, 40 characters
+    line = f'AWS_SECRET_KEY = "{value}"'
+    kinds = [h.kind for h in _secrets.find_secrets(line)]
+    assert kinds == ["AWS Access Key"]  # detect-secrets' AWS pattern, written `aws...` lower
+    slack = [p for k, p in _secret_patterns._imported() if k == "Slack Token"]
+    assert any(re.search(p, "XOXB-1234-5678-ABCDEF") for p in slack)

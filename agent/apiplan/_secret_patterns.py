@@ -109,8 +109,19 @@ def _imported() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for module, name in _DETECTORS:
         detector = getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)
-        out += [(str(detector.secret_type), str(p.pattern)) for p in detector.denylist]
+        out += [(str(detector.secret_type), _with_flags(p)) for p in detector.denylist]
     return out
+
+
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
+def _with_flags(pattern: re.Pattern[str]) -> str:
+    """The pattern's text with its flags written into it, as a scoped group: joined into one
+    union, a detector compiled case-insensitive (AWS's `aws...key = '...'`, Slack's `xox...`)
+    would otherwise become case-sensitive."""
+    letters = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag)
+    return f"(?{letters}:{pattern.pattern})" if letters else pattern.pattern
 
 
 def cache_dir() -> Path | None:
@@ -195,7 +206,8 @@ def detector_patterns() -> list[tuple[str, str]]:
     """(kind, pattern) of every detect-secrets detector apiplan uses, from the cache when it
     is current."""
     folder, stamp = cache_dir(), _stamp()
-    path = folder / f"detect-secrets-{stamp}.json" if folder is not None and stamp else None
+    # v2: patterns carry their flags (v1 files, written before, did not).
+    path = folder / f"detect-secrets-v2-{stamp}.json" if folder is not None and stamp else None
     cached = _read(path) if path is not None else None
     if cached is not None:
         return cached
