@@ -29,13 +29,13 @@ import pytest
 import apiplan
 from apiplan import DocumentError, UsageError, load_facts
 from apiplan import _output as output
+from apiplan._files import ReadBudget, read_regular
 from apiplan._schema_files import check_schema_files, write_schema_files
 from apiplan.cli._chat import Chat
 from apiplan.cli._chat_session import SESSION_FORMAT, SessionState, read_session
 from apiplan.sources import _refs
 from apiplan.sources._code import read_code
 from apiplan.sources._document import parse_document
-from apiplan.sources._files import ReadBudget, read_regular
 from apiplan.validators import check as run_check
 
 from .conftest import EXAMPLES

@@ -16,9 +16,11 @@ import importlib.util
 import json
 import os
 import re
-import stat
 from functools import lru_cache
 from pathlib import Path
+
+from ._files import read_regular
+from .exceptions import DocumentError
 
 # Our own additions; detect-secrets' detectors come between these and the generic ones.
 EXTRA: list[tuple[str, str]] = [
@@ -157,21 +159,9 @@ def _stamp() -> str | None:
 def _read(path: Path) -> list[tuple[str, str]] | None:
     """The patterns in a cache file; None when absent, unreadable or not of our shape."""
     try:
-        # Without blocking, and only a regular file: a FIFO put there must not hang a run.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            raw = b""
-            while len(raw) <= _CACHE_MAX_BYTES:
-                chunk = os.read(fd, _CACHE_MAX_BYTES + 1 - len(raw))
-                if not chunk:
-                    break
-                raw += chunk
-        finally:
-            os.close(fd)
-        data = json.loads(raw) if len(raw) <= _CACHE_MAX_BYTES else None
-    except (OSError, ValueError):
+        # Only a regular file, opened without blocking (a FIFO put there must not hang a run).
+        data = json.loads(read_regular(path, str(path), max_bytes=_CACHE_MAX_BYTES))
+    except (DocumentError, ValueError):  # absent, not a file, too large, not JSON
         return None
     pairs = data.get("patterns") if isinstance(data, dict) else None
     if not isinstance(pairs, list) or not pairs:

@@ -6,9 +6,9 @@ the blueprint's Markdown (a fortieth of a check's whole time on a small spec).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
 from ._md import GENERATED_MARK, table
 
 if TYPE_CHECKING:
@@ -42,10 +42,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value  # found directly next time
-    return value
+__getattr__ = lazy_names(__name__, _HOME, globals())

@@ -6,7 +6,6 @@ code's own stack.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Literal
 
 from pydantic import Field, PrivateAttr
@@ -156,7 +155,7 @@ class SecretEvidence(FactModel):
             example_reason=reason,
             source=source,
         )
-        evidence._value_digest = hashlib.sha256(hit.value.encode("utf-8")).hexdigest()
+        evidence._value_digest = hit.fingerprint
         return evidence
 
 

@@ -1,7 +1,7 @@
 """Ingestion: documents in, facts with provenance out."""
 
+from .._files import open_regular, read_regular
 from ._document import StructuredDocument, documents_reused, parse_document
-from ._files import open_regular, read_regular
 from ._load import CODE_SUFFIXES, load_facts
 from ._meaning import REMOVED, negates
 from ._names import is_sensitive_name

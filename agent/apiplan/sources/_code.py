@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._constants import CODE_READ_BUDGET_SECONDS
+from .._files import ReadBudget, read_text
 from ..exceptions import DocumentError
 from ..schemas import CodeFacts, CodeFile
 from ._code_base import Clock, OutOfTime, out_of_time_warning
 from ._code_py import PyAnalyzer
 from ._code_scan import scan_lines, secrets_in
-from ._files import ReadBudget, read_text
 
 
 def read_code(

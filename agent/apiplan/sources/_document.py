@@ -12,7 +12,6 @@ import bisect
 import contextlib
 import gc
 import json
-import os
 import re
 from array import array
 from collections.abc import Iterator
@@ -28,9 +27,9 @@ from .._constants import (
     MAX_YAML_EXPANDED_CHARS,
     MAX_YAML_EXPANDED_NODES,
 )
+from .._files import FileIdentity, ReadBudget, file_identity, read_text
 from ..exceptions import DocumentError
 from . import _pointer
-from ._files import ReadBudget, read_text
 from ._json_lines import JsonPositions, scan_json_positions
 
 if TYPE_CHECKING:
@@ -199,7 +198,9 @@ def parse_document(
     reused = _REUSED.get()
     if reused is None:
         return _parse_document(path, display, max_bytes=max_bytes, budget=budget)
-    key = _identity(path, display)
+    # The name shown goes in the key too: a document cites itself by it.
+    found = file_identity(path)
+    key = (display, found) if found is not None else None
     doc = reused.get(key) if key is not None else None
     if doc is None:
         doc = _parse_document(path, display, max_bytes=max_bytes, budget=budget)
@@ -208,8 +209,7 @@ def parse_document(
     return doc
 
 
-_FileIdentity = tuple[str, int, int, int, int]
-_REUSED: ContextVar[dict[_FileIdentity, StructuredDocument] | None] = ContextVar(
+_REUSED: ContextVar[dict[tuple[str, FileIdentity], StructuredDocument] | None] = ContextVar(
     "apiplan_documents_reused", default=None
 )
 
@@ -225,16 +225,6 @@ def documents_reused() -> Iterator[None]:
         yield
     finally:
         _REUSED.reset(token)
-
-
-def _identity(path: Path, display: str) -> _FileIdentity | None:
-    """The name shown and the file's device, inode, size and modification time: a file
-    changed in between is parsed again. None when it cannot be looked at (parsing reports why)."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (display, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _parse_document(

@@ -8,12 +8,12 @@ from os import PathLike
 from pathlib import Path
 
 from .._constants import FLATTEN_MAX_DEPTH, FLATTEN_MAX_FIELDS, MAX_DOCUMENT_BYTES
+from .._files import ReadBudget, read_head, read_text
 from .._version import __version__
 from ..exceptions import DocumentError, UsageError
 from ..schemas import Facts, FactWarning, Operation
 from ._dedupe import dedupe_facts
 from ._document import StructuredDocument, parse_document
-from ._files import ReadBudget, read_head, read_text
 from ._openapi import extract_openapi
 from ._refs import Workspace
 

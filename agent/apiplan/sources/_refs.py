@@ -14,22 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .._files import FileIdentity, ReadBudget, file_identity, identity_of
 from ..exceptions import DocumentError, RefError
 from . import _pointer
 from ._document import StructuredDocument, parse_document
-from ._files import ReadBudget
 
 MAX_REF_HOPS = 32
-
-_FileKey = tuple[int, int]  # (st_dev, st_ino): one real file, whatever links name it
-
-
-def _file_key(path: Path) -> _FileKey | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return st.st_dev, st.st_ino
 
 
 class Workspace:
@@ -39,25 +29,26 @@ class Workspace:
     segments removed without following links), so a document given through a symlink finds
     its neighbours next to the link. The confinement check runs on the real path: the target,
     links followed, must lie inside the real folder of the first document as given. Files are
-    cached by device and inode, so hard links and different spellings of one file parse once.
+    cached by their identity (device, inode, size and time), so hard links and different
+    spellings of one unchanged file parse once.
     """
 
     def __init__(self, root_doc: StructuredDocument, *, budget: ReadBudget | None = None) -> None:
         self.root = root_doc
         self.folder = Path(os.path.realpath(root_doc.path.parent))
         self.budget = budget
-        self._docs: dict[_FileKey, StructuredDocument] = {}
+        self._docs: dict[FileIdentity, StructuredDocument] = {}
         self.add(root_doc)
 
     def add(self, doc: StructuredDocument) -> None:
         """Remember a document read elsewhere (a root document) so that refs reuse it."""
-        key = _file_key(doc.path)
+        key = file_identity(doc.path)
         if key is not None:
             self._docs.setdefault(key, doc)
 
     def cached(self, path: Path) -> StructuredDocument | None:
         """The document already parsed from the same real file as ``path``, if any."""
-        key = _file_key(path)
+        key = file_identity(path)
         return self._docs.get(key) if key is not None else None
 
     def _target(
@@ -89,7 +80,8 @@ class Workspace:
             st = os.stat(real)
         except OSError as exc:
             raise RefError(ref, _os_reason(exc), pointer=at) from None
-        doc = self._docs.get((st.st_dev, st.st_ino))
+        key = identity_of(st)
+        doc = self._docs.get(key)
         if doc is None:
             display = str(Path(base.display).parent / file_part) if base.display else file_part
             try:
@@ -97,7 +89,7 @@ class Workspace:
             except DocumentError as exc:
                 raise RefError(ref, exc.reason, pointer=at) from None
             doc.path = given  # its own refs resolve beside the path it was reached by
-            self._docs[(st.st_dev, st.st_ino)] = doc
+            self._docs[key] = doc
         return doc
 
     def follow(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -29,19 +28,21 @@ def docs_secrets(facts: Facts) -> list[Finding]:
         grouped: dict[tuple[str, str], list[int]] = {}
         examples: dict[tuple[str, str], str | None] = {}
         masks: dict[tuple[str, str], str] = {}
+        prints: dict[tuple[str, str], str] = {}
         for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
             key = (hit.kind, hit.value)
             grouped.setdefault(key, []).append(hit.line)
             if key not in examples:
                 examples[key] = published_example(text, hit)
                 masks[key] = hit.masked
+                prints[key] = hit.fingerprint
         shared = Counter(masks.values())
         for (kind, value), lines in grouped.items():
             src = Source(document=d.path, line=lines[0])
             times = f", {len(lines)} times" if len(lines) > 1 else ""
             masked = masks[(kind, value)]
             if shared[masked] > 1:
-                tag = hashlib.sha256(value.encode()).hexdigest()[:6]
+                tag = prints[(kind, value)][:6]
                 masked = f"{masked[:-1]}, fingerprint {tag})"
             reason = examples[(kind, value)]
             if reason is not None:

@@ -8,13 +8,13 @@ import os
 import stat
 from pathlib import Path
 
-from .._constants import (
+from ._constants import (
     MAX_DOCUMENT_BYTES,
     MAX_RUN_BYTES_READ,
     MAX_RUN_EXPANDED_CHARS,
     READ_CHUNK_BYTES,
 )
-from ..exceptions import DocumentError
+from .exceptions import DocumentError
 
 
 class ReadBudget:
@@ -171,3 +171,21 @@ def read_text(
             line = raw[: exc.start].count(b"\n") + 1
             raise DocumentError(display, "not UTF-8 text", line=line) from None
     return text, hashlib.sha256(raw).hexdigest()
+
+
+FileIdentity = tuple[int, int, int, int]
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """One real file in one state, whatever links or spellings name it: its device, inode, size
+    and modification time (a file changed in between is another). None when it cannot be
+    looked at; reading it reports why."""
+    try:
+        return identity_of(os.stat(path))
+    except (OSError, ValueError):
+        return None
+
+
+def identity_of(st: os.stat_result) -> FileIdentity:
+    """:func:`file_identity` of a status already read."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
