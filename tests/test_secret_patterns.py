@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from apiplan import _secret_patterns, _secrets
+from apiplan._secrets import CharRuns
 from apiplan.sources import documents_reused, load_facts, parse_document
 
 from .conftest import CORPUS, corpus
@@ -216,3 +217,21 @@ def test_a_detector_compiled_case_insensitive_stays_so_in_the_union() -> None:
     assert kinds == ["AWS Access Key"]  # detect-secrets' AWS pattern, written `aws...` lower
     slack = [p for k, p in _secret_patterns._imported() if k == "Slack Token"]
     assert any(re.search(p, "XOXB-1234-5678-ABCDEF") for p in slack)
+
+
+def test_long_texts_find_the_same_runs_through_the_byte_map() -> None:
+    # Long texts (over CharRuns._MAPPED_ABOVE) are scanned through a byte map; non-ASCII
+    # characters must break runs exactly as they do for the plain pattern, at the same offsets.
+    import random
+
+    rng = random.Random(7)
+    pieces = [*_TRICKY, "é", "😀", "ÄbCdEf123456789Ü", "\u2014", " ", "\n", "a1b2c3d4e5f6g7h8"]
+    text = "".join(rng.choice(pieces) for _ in range(2000))
+    assert len(text) > _secrets.CharRuns._MAPPED_ABOVE and not text.isascii()
+    for runs in (_secrets._KEY_RUNS, CharRuns("ab+/%=" + "0123456789", 40)):
+        plain = [m.span() for m in runs.pattern.finditer(text)]
+        assert list(runs.spans(text)) == plain
+        assert list(runs.spans(text, 1500, 9000)) == [
+            m.span() for m in runs.pattern.finditer(text, 1500, 9000)
+        ]
+    assert _secrets._windows(text) == _one_pattern_windows(text)

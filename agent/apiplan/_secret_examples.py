@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterator
 
-from ._secrets import LineCounter, SecretHit, entropy, find_secrets
+from ._secrets import CharRuns, LineCounter, SecretHit, entropy, find_secrets
 
 # Where documentation publishes a credential-shaped value on purpose: an `example`/`examples`
 # key above it (OpenAPI), or words saying so in the sentence, code block intro or heading
@@ -72,9 +73,9 @@ def published_example(text: str, hit: SecretHit) -> str | None:
 
 
 _B64_RUN = re.compile(r"(?:[A-Za-z0-9+/]|%2[bBfF]|%3[dD]){40,}={0,2}")
-_B64_AREA = re.compile(r"[A-Za-z0-9+/%=]{40,}")
-"""Where a base64 run can be: every ``_B64_RUN`` match lies inside one of these runs, and a
-character class is scanned about five times faster than the run's alternation."""
+_B64_AREA = CharRuns(string.ascii_letters + string.digits + "+/%=", 40)
+"""Where a base64 run can be: every ``_B64_RUN`` match lies inside one of these runs, which
+are found about fifteen times faster than the run's alternation."""
 _SECRET_KEY_NAME = re.compile(r"api[_-]?key|secret|token|passw|auth|credential|private", re.I)
 
 
@@ -99,7 +100,7 @@ def find_encoded_secrets(text: str, *, depth: int = 2) -> Iterator[SecretHit]:
     for secret-named keys; a decoded value may itself be base64 ('api:<key>' basic credentials).
     """
     lines = LineCounter(text)
-    runs = (m for area in _B64_AREA.finditer(text) for m in _B64_RUN.finditer(text, *area.span()))
+    runs = (m for area in _B64_AREA.spans(text) for m in _B64_RUN.finditer(text, *area))
     for m in runs:
         decoded = _decode(m.group(0))
         if decoded is None:

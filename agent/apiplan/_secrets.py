@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -186,24 +187,53 @@ def find_secrets(text: str) -> Iterator[SecretHit]:
 # seventh of one alternation with look-arounds at every position (16 ms against 118 ms over
 # the 1.2 MB Slack spec); the conditions the look-arounds stated are checked on the few matches.
 _CONTEXT = re.compile(r"://[^\s/@]*@|PRIVATE KEY|PuTTY|-(?<![\w-]-)(?:u|-user)[\s=]")
-_RUN = re.compile(r"[A-Za-z0-9_+=\-~]{10,}")
-"""Maximal runs of key characters, `~` included so that a run after a pointer escape is
-never taken for one that starts a word."""
 _RUN_MIN = 10
 _UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
+
+
+class CharRuns:
+    """The maximal runs of at least ``least`` characters of an ASCII set, as (start, end).
+
+    ``[set]{n,}`` makes the regex engine try every start inside a shorter word again, so it
+    reads each character up to n times (16 ms over Slack's 1.2 MB spec for n = 10). Long texts
+    are first mapped, one byte per character, to 'a' (in the set) or a space (not in it, every
+    non-ASCII character included), where a literal run of n 'a' is found by a substring search:
+    the same spans in a third of the time (5 ms). Short texts keep the plain pattern, which
+    costs less than the mapping.
+    """
+
+    _MAPPED_ABOVE = 1024
+
+    def __init__(self, chars: str, least: int) -> None:
+        self.pattern = re.compile(f"[{re.escape(chars)}]{{{least},}}")
+        self.table = bytes(0x61 if chr(i) in chars else 0x20 for i in range(256))
+        self.marks = re.compile(b"a" * least + b"+")
+
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+        end = len(text) if end is None else min(end, len(text))
+        if end - start <= self._MAPPED_ABOVE:
+            return (m.span() for m in self.pattern.finditer(text, start, end))
+        # 'replace' gives one '?' per non-ASCII character, so offsets are the text's own.
+        view = text[start:end].encode("ascii", "replace").translate(self.table)
+        return ((s + start, e + start) for s, e in (m.span() for m in self.marks.finditer(view)))
+
+
+_KEY_RUNS = CharRuns(string.ascii_letters + string.digits + "_+=-~", _RUN_MIN)
+"""Maximal runs of key characters, `~` included so that a run after a pointer escape is
+never taken for one that starts a word."""
 
 
 def _runs(text: str) -> Iterator[tuple[int, str]]:
     """(start, run) for every run of ten or more key characters that holds an upper-case
     letter or a digit, up to its first `~` (what follows a pointer escape is not a key)."""
-    for m in _RUN.finditer(text):
-        run = m.group(0)
+    for start, end in _KEY_RUNS.spans(text):
+        run = text[start:end]
         if "~" in run:
             run = run[: run.index("~")]
             if len(run) < _RUN_MIN:
                 continue
         if _UPPER_OR_DIGIT.search(run):
-            yield m.start(), run
+            yield start, run
 
 
 _PROVIDER_PREFIX = re.compile(
