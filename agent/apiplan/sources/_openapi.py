@@ -15,6 +15,7 @@ from typing import Any
 from .._constants import FLATTEN_MAX_DEPTH, FLATTEN_MAX_FIELDS
 from ..exceptions import DocumentError
 from ..schemas import DocumentInfo, Facts, OAuthFlow, SecurityScheme
+from ._cite import build
 from ._document import StructuredDocument, paused_gc
 from ._openapi_evidence import Evidence
 from ._openapi_ops import OperationReader
@@ -54,7 +55,8 @@ class OpenAPIExtractor:
         raw_info = data.get("info")
         info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
         version = data.get("openapi") or data.get("swagger")
-        return DocumentInfo(
+        return build(
+            DocumentInfo,
             path=doc.display,
             format="openapi-json" if doc.syntax == "json" else "openapi-yaml",
             version=str(version) if version is not None else None,
@@ -67,7 +69,7 @@ class OpenAPIExtractor:
     def extract(self) -> Facts:
         walk, reader, evidence = self.walk, self.operations, self.evidence
         data = walk.data
-        facts = Facts(documents=[self.document_info()])
+        facts = build(Facts, documents=[self.document_info()])
         facts.servers = servers(walk, walk.doc, "", data)
         facts.security_schemes = self.security_schemes()
         if "security" in data:

@@ -183,7 +183,8 @@ class OperationReader:
         for pdoc, pptr, p in form:
             type_text, nullable = type_of(p)
             fields.append(
-                SchemaField(
+                build(
+                    SchemaField,
                     path=str(p.get("name")),
                     name=str(p.get("name")),
                     type=type_text,
@@ -306,7 +307,8 @@ class OperationReader:
             if status in ("429", "503"):
                 detail = f"{status}: {response.description}" if response.description else status
                 self.evidence.rate_limits.append(
-                    RateLimitEvidence(
+                    build(
+                        RateLimitEvidence,
                         kind="status",
                         detail=trim(detail, 300) or status,
                         operation=key,
@@ -368,8 +370,12 @@ class OperationReader:
             headers.append(header)
             if RATE_HEADER.search(header.name):
                 self.evidence.rate_limits.append(
-                    RateLimitEvidence(
-                        kind="header", detail=header.name, operation=key, source=header.source
+                    build(
+                        RateLimitEvidence,
+                        kind="header",
+                        detail=header.name,
+                        operation=key,
+                        source=header.source,
                     )
                 )
         return headers

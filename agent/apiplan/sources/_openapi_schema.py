@@ -120,8 +120,13 @@ class SchemaFlattener:
             )
             name = ptr.rsplit("/", 1)[-1] or doc.display
             type_text = type_of(value)[0] if isinstance(value, dict) else None
-            self.schemas[key] = SchemaFacts(
-                name=name, type=type_text, fields=fields, refs=links, source=self.walk.src(doc, ptr)
+            self.schemas[key] = build(
+                SchemaFacts,
+                name=name,
+                type=type_text,
+                fields=fields,
+                refs=links,
+                source=self.walk.src(doc, ptr),
             )
         return self.schemas
 
@@ -265,7 +270,8 @@ class SchemaFlattener:
             if igot is not None and self.is_component(*igot):
                 type_text = type_of(igot.value)[0] if isinstance(igot.value, dict) else None
                 out.append(
-                    SchemaField(
+                    build(
+                        SchemaField,
                         path=prefix + "[]",
                         type=type_text,
                         refs=[self.link(*igot)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schemas import SecurityRequirement, Server, ServerVariable
+from ._cite import build
 from ._document import StructuredDocument
 from ._openapi_text import str_list, trim
 from ._openapi_walk import Walk
@@ -18,7 +19,9 @@ def requirements(raw: Any) -> list[SecurityRequirement]:
         for alt in raw:
             if isinstance(alt, dict):
                 out.append(
-                    SecurityRequirement(schemes={str(k): str_list(v) for k, v in alt.items()})
+                    build(
+                        SecurityRequirement, schemes={str(k): str_list(v) for k, v in alt.items()}
+                    )
                 )
     return out
 
@@ -66,5 +69,5 @@ def _v2_servers(walk: Walk, doc: StructuredDocument, node: dict[str, Any]) -> li
         anchor = "/host" if host else "/basePath"
         for scheme in schemes if host else [None]:
             url = f"{scheme}://{host}{base}" if host else str(base)
-            out.append(Server(url=url, source=walk.src(doc, anchor)))
+            out.append(build(Server, url=url, source=walk.src(doc, anchor)))
     return out

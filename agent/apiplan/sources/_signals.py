@@ -23,6 +23,7 @@ from ..schemas import (
     SizeLimit,
     Source,
 )
+from ._cite import build
 
 _STRONG_DEDUP = re.compile(
     r"dedup|idempot|insertid|nonce$|clientorderid|clientrequestid|clienttoken|"
@@ -131,7 +132,8 @@ def dedup_fields(facts: Facts, op: Operation) -> list[IdempotencyEvidence]:
         basis = _dedup_basis(f, op)
         if basis is not None:
             out.append(
-                IdempotencyEvidence(
+                build(
+                    IdempotencyEvidence,
                     kind="field",
                     detail=f.path,
                     operation=op.key,
@@ -147,23 +149,23 @@ def _outcome(op: Operation, r: Response, f: SchemaField) -> BodyOutcome | None:
     leaf = norm(_leaf(f))
     per_item = "[]" in f.path
     if f.type == "boolean" and _FLAG_NAMES.match(leaf):
-        return BodyOutcome(
-            operation=op.key, status=r.status, field=f.path, kind="flag",
+        return build(
+            BodyOutcome, operation=op.key, status=r.status, field=f.path, kind="flag",
             failure_values=["false"], per_item=per_item, source=f.source,
         )  # fmt: skip
     if f.enum and _STATUS_NAMES.search(leaf):
         failures = [v for v in f.enum if _FAILURE_VALUES.search(v)]
         pending = [v for v in f.enum if _PENDING_VALUES.match(v)]
         if failures or pending:
-            return BodyOutcome(
-                operation=op.key, status=r.status, field=f.path, kind="enum",
+            return build(
+                BodyOutcome, operation=op.key, status=r.status, field=f.path, kind="enum",
                 failure_values=failures, pending_values=pending, per_item=per_item,
                 source=f.source,
             )  # fmt: skip
     listed = _FAILED_ITEMS.match(leaf) or (r.status.startswith("2") and _ERRORS.match(leaf))
     if f.path.count(".") == 0 and (f.type or "").startswith("array") and listed:
-        return BodyOutcome(
-            operation=op.key, status=r.status, field=f.path, kind="failed-items",
+        return build(
+            BodyOutcome, operation=op.key, status=r.status, field=f.path, kind="failed-items",
             per_item=True, source=f.source,
         )  # fmt: skip
     return None
@@ -197,32 +199,46 @@ def async_markers(
         if r.status == "202":
             detail = (r.description or "202 Accepted").split("\n")[0][:MAX_SENTENCE_CHARS]
             out.append(
-                AsyncMarker(operation=op.key, kind="accepted", detail=detail, source=r.source)
+                build(
+                    AsyncMarker, operation=op.key, kind="accepted", detail=detail, source=r.source
+                )
             )
     for r in _success(op):
         for f in facts.body_fields(r.body):
             if "." not in f.path and _JOB_ID.search(norm(_leaf(f)).replace("id", "_id")):
                 out.append(
-                    AsyncMarker(operation=op.key, kind="job-id", detail=f.path, source=f.source)
+                    build(
+                        AsyncMarker, operation=op.key, kind="job-id", detail=f.path, source=f.source
+                    )
                 )
     for o in outcomes if outcomes is not None else body_outcomes(facts, op):
         if o.kind == "enum" and o.pending_values and not o.per_item:
             detail = f"{o.field}: {', '.join(o.pending_values[:6])}"
             out.append(
-                AsyncMarker(operation=op.key, kind="pending-status", detail=detail, source=o.source)
+                build(
+                    AsyncMarker,
+                    operation=op.key,
+                    kind="pending-status",
+                    detail=detail,
+                    source=o.source,
+                )
             )
     for f in facts.body_fields(op.request_body):
         name = norm(_leaf(f))
         if "." not in f.path and _CALLBACK.search(name) and ("url" in name or "callback" in name):
             out.append(
-                AsyncMarker(operation=op.key, kind="callback", detail=f.path, source=f.source)
+                build(
+                    AsyncMarker, operation=op.key, kind="callback", detail=f.path, source=f.source
+                )
             )
     text = " ".join(x for x in (op.summary, op.description) if x)
     m = _ASYNC_WORDS.search(text[:4000])
     if m:
         start, end = _sentence_around(text[:4000], m.start(), m.end(), ".")
         sentence = " ".join(text[start:end].split())[:MAX_SENTENCE_CHARS]
-        out.append(AsyncMarker(operation=op.key, kind="text", detail=sentence, source=op.source))
+        out.append(
+            build(AsyncMarker, operation=op.key, kind="text", detail=sentence, source=op.source)
+        )
     return out
 
 
@@ -255,8 +271,8 @@ def size_limits(facts: Facts, op: Operation) -> list[SizeLimit]:
                 continue
             amount = int(float(m.group(1).replace(",", "")))
             out.append(
-                SizeLimit(
-                    operation=op.key, field=field, detail=sentence, amount=amount,
+                build(
+                    SizeLimit, operation=op.key, field=field, detail=sentence, amount=amount,
                     unit=m.group(2), source=source,
                 )
             )  # fmt: skip
