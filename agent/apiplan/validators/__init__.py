@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from ..schemas import (
     RISK_RULES,
-    Blueprint,
     Facts,
     Finding,
     RiskCheck,
@@ -35,6 +36,9 @@ from ._secret_rule import check_blueprint_secrets
 from ._silent import check_plan_silent_failures
 from ._timeouts import check_plan_timeouts
 from ._undocumented import check_undocumented
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint
 
 
 def phase_problems(model: BaseModel, known: Known) -> list[str]:

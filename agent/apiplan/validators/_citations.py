@@ -10,10 +10,13 @@ sentences, and are skipped) and reports the claims their own words contradict.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Facts, Finding, Source
 from ..sources import REMOVED, negates
 from ._finding import finding
+
+if TYPE_CHECKING:
+    from ..schemas import Facts, Finding, Source
 
 _SCHEME_WORDS = {
     "basic": r"basic(?:\s+auth\w*)?",

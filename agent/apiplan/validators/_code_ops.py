@@ -9,8 +9,10 @@ segment, with ``{...}`` on either side matching any one segment, and the methods
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Facts, Operation, SchemaField
+if TYPE_CHECKING:
+    from ..schemas import Facts, Operation, SchemaField
 
 _BODILESS = ("204", "205")
 _HOST = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/]*", re.I)

@@ -8,10 +8,13 @@ the reverse); a test of a required response field where the contract marks none 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Blueprint, Finding, RetryPolicy, TestCase
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Finding, RetryPolicy, TestCase
+    from ._known import Known
 
 _HEDGE = re.compile(r"retry only if (the operation is )?safe", re.I)
 _READ_TIMEOUT = re.compile(r"read timeout", re.I)

@@ -8,11 +8,14 @@ in scope (all of them when no goal or ``--operation`` narrowed the check).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..schemas import Facts, Finding, Operation, Server
 from ..sources import is_sensitive_name
 from ._finding import finding
+
+if TYPE_CHECKING:
+    from ..schemas import Facts, Finding, Operation, Server
 
 # Headers that tell a throttled client how long to wait: the standard one, the IETF draft's
 # RateLimit-* family and the common X-RateLimit-* / X-Rate-Limit-* spellings.

@@ -5,7 +5,10 @@ by path."""
 
 from __future__ import annotations
 
-from ..schemas import Body, Facts, SchemaField
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..schemas import Body, Facts, SchemaField
 
 # Links into named schemas are followed this deep: enough for envelopes around the payload.
 _MAX_DEPTH = 3

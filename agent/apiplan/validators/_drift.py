@@ -4,10 +4,13 @@ or missing fields."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Blueprint, Finding
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Finding
+    from ._known import Known
 
 _UNKNOWN = re.compile(r"unknown field", re.I)
 _MISSING = re.compile(r"missing required|required field", re.I)

@@ -8,9 +8,12 @@ clean.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Blueprint, Facts, FactWarning, Finding, Operation
 from ._finding import finding
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Facts, FactWarning, Finding, Operation
 
 _REF_WARNINGS = ("unresolved-ref",)
 MAX_LINK_HOPS = 8

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..schemas import Blueprint, Finding
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Finding
+    from ._known import Known
 
 _AMBIGUOUS = re.compile(r"read timeout|connection reset|^5\d\d|^500", re.I)
 _NEVER_RETRY_4XX = re.compile(r"^4(?!08|25|29)\d\d\b")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._secrets import find_secrets
-from ..schemas import Blueprint, Finding
 from ._finding import finding
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Finding
 
 
 def check_blueprint_secrets(bp: Blueprint) -> list[Finding]:

@@ -3,9 +3,13 @@ undocumented statuses are mapped to something."""
 
 from __future__ import annotations
 
-from ..schemas import Blueprint, BodyOutcome, ErrorRow, Finding
+from typing import TYPE_CHECKING
+
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, BodyOutcome, ErrorRow, Finding
+    from ._known import Known
 
 
 def check_plan_silent_failures(bp: Blueprint, known: Known) -> list[Finding]:

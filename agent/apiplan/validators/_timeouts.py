@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..schemas import Blueprint, Finding
+from typing import TYPE_CHECKING
+
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Finding
+    from ._known import Known
 
 
 def check_plan_timeouts(bp: Blueprint, known: Known) -> list[Finding]:

@@ -8,19 +8,16 @@ headers); the text of every evidenced claim is scanned for `backticked` names an
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from ..schemas import (
-    Blueprint,
-    Deliverable,
-    Finding,
-    Scope,
-    WorkingPlan,
-    walk_claims,
-)
+from ..schemas import Finding, Scope, walk_claims
 from ._finding import finding
-from ._known import Known
+
+if TYPE_CHECKING:
+    from ..schemas import Blueprint, Deliverable, WorkingPlan
+    from ._known import Known
 
 _BACKTICK = re.compile(r"`([^`\n]{1,80})`")
 _ENDPOINT = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/[^\s`'\"),;]*)")
@@ -137,6 +134,9 @@ def _texts(model: BaseModel, known: Known, flag: _Flags, at: str) -> None:
 
 def check_phase(model: BaseModel, known: Known) -> list[Finding]:
     """Rule 1 on one phase's output (what an LLM phase is re-asked against)."""
+    # Here, not at the top: a check of documents alone never loads the plan's models.
+    from ..schemas import Deliverable, WorkingPlan
+
     flag = _Flags()
     if isinstance(model, Scope):
         _scope(model, known, flag, "scope.")
