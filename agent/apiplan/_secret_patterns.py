@@ -208,13 +208,32 @@ def detector_patterns() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def combined() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
-    """The union of every pattern (the fast look), and each pattern by kind, in order."""
+def combined() -> tuple[re.Pattern[str], list[tuple[str, str]]]:
+    """The union of every pattern (the fast look), and each pattern's text by kind, in order.
+
+    Only the union is compiled here; each pattern is compiled by :func:`compiled` when a
+    union match is first tried against its kind: most runs give the union no match, and
+    compiling every pattern up front cost 6 ms of each.
+    """
     pairs = EXTRA + detector_patterns() + GENERIC
     try:
-        compiled = [(kind, re.compile(p)) for kind, p in pairs]
+        union = re.compile(_joined(pairs))
     except re.error:  # a damaged cache file: read the detectors themselves
         pairs = EXTRA + _imported() + GENERIC
-        compiled = [(kind, re.compile(p)) for kind, p in pairs]
-    union = re.compile("|".join(f"(?:{p})" for _, p in pairs))
-    return union, compiled
+        union = re.compile(_joined(pairs))
+    return union, pairs
+
+
+def _joined(pairs: list[tuple[str, str]]) -> str:
+    return "|".join(f"(?:{p})" for _, p in pairs)
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, kept here (``re``'s own cache evicts when other code fills it)."""
+    rx = _COMPILED.get(pattern)
+    if rx is None:
+        rx = _COMPILED[pattern] = re.compile(pattern)
+    return rx

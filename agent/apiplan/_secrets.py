@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ._secret_patterns import combined
+from ._secret_patterns import combined, compiled
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,14 @@ def _unescaped(text: str) -> str:
 def find_secrets(text: str) -> Iterator[SecretHit]:
     """Credential-shaped values in ``text``, most specific kind first, each reported once."""
     text = _unescaped(text)
-    union, compiled = combined()
+    union, kinds = combined()
     lines = LineCounter(text)
     spans = [(0, len(text))] if len(text) <= _WINDOWED_ABOVE else _windows(text)
     matches = (m for start, end in spans for m in union.finditer(text, start, end))
     for m in matches:
         window = text[max(0, m.start() - 2) : m.end() + 2]
-        for kind, rx in compiled:
+        for kind, pattern in kinds:
+            rx = compiled(pattern)
             inner = rx.search(text, m.start(), m.end() + 1) or rx.search(window)
             if inner is None:
                 continue
