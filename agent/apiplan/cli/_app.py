@@ -6,14 +6,9 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import typer
-
-if TYPE_CHECKING:
-    # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
-
-    pass
 
 from ..exceptions import ApiplanError
 from . import _cmd_docs, _cmd_gate, _cmd_runs  # noqa: F401  (each registers its commands on `app`, in this order)
@@ -24,6 +19,7 @@ from ._common import (
     EXIT_LLM_FAILED,
     EXIT_OK,
     PROG,
+    RunMode,
     _fail,
     _one_line,
     app,
@@ -45,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # their results after the program ends): the ordinary SystemExit and teardown.
         _run(args)
     try:
-        _run(args)
+        _run(args, console=True)
     except SystemExit as exc:
         _end(exc.code)
 
@@ -74,10 +70,11 @@ def _end(code: object) -> NoReturn:
     os._exit(status)
 
 
-def _run(args: list[str]) -> NoReturn:
-    """The command line's run; ends in ``SystemExit`` with apiplan's exit status."""
+def _run(args: list[str], *, console: bool = False) -> NoReturn:
+    """The command line's run; ends in ``SystemExit`` with apiplan's exit status. Commands see
+    ``console`` as their context's ``obj`` (a check may fork only in a console process)."""
     try:
-        code: Any = app(args=args, prog_name=PROG, standalone_mode=False)
+        code: Any = app(args=args, prog_name=PROG, standalone_mode=False, obj=RunMode(console))
     except typer.TyperException as exc:
         # Click's usage errors (unknown option, missing argument, bad value) carry their context.
         ctx = getattr(exc, "ctx", None)

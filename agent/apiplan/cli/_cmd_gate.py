@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ..schemas import RiskCheck
+    from ..schemas import Facts, RiskCheck
+    from ..validators import SecretScan
 
 from ._common import (
     DOCS_HELP,
@@ -23,6 +25,7 @@ from ._common import (
     _example,
     _read_blueprint,
     app,
+    is_console,
 )
 
 
@@ -77,6 +80,7 @@ FailOnOpt = Annotated[
     epilog=_example("apiplan check openapi.yaml --code client.py --format sarif -o apiplan.sarif"),
 )
 def check(
+    ctx: typer.Context,
     docs: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -120,7 +124,7 @@ def check(
     if blueprint is not None and not docs:
         raise UsageError("--blueprint needs the documents it was planned from")
     with documents_reused():
-        risk = _check(docs or [], code or [], blueprint, goal, operation)
+        risk = _check(docs or [], code or [], blueprint, goal, operation, is_console(ctx))
     _emit_findings(risk, format, output, force, fail_on)
 
 
@@ -130,13 +134,28 @@ def _check(
     blueprint: Path | None,
     goal: str | None,
     operation: list[str] | None,
+    console: bool,
 ) -> RiskCheck:
-    """The findings of one check; documents parsed once for facts and rules alike."""
-    from ..exceptions import UsageError
+    """The findings of one check; documents parsed once for facts and rules alike. In the
+    console process, their raw text is scanned for secrets by a child meanwhile."""
     from ..sources import load_facts
+    from ..validators import SecretPrescan
+
+    prescan = SecretPrescan.start([str(d) for d in docs]) if console else None
+    with prescan or contextlib.nullcontext():
+        return _checked(load_facts(docs, code=code), blueprint, goal, operation, prescan)
+
+
+def _checked(
+    facts: Facts,
+    blueprint: Path | None,
+    goal: str | None,
+    operation: list[str] | None,
+    prescan: SecretScan | None,
+) -> RiskCheck:
+    from ..exceptions import UsageError
     from ..validators import check as run_check
 
-    facts = load_facts(docs, code=code)
     if blueprint is not None and not facts.documents:
         raise UsageError("--blueprint needs the API documents it was planned from, not only code")
     bp = None
@@ -147,7 +166,9 @@ def _check(
         from ..planner import select_operations
 
         keys = [c.key for c in select_operations(facts, goal or "", pins=operation or [])]
-    return run_check(facts, blueprint=bp, docs=bool(facts.documents), operations=keys)
+    return run_check(
+        facts, blueprint=bp, docs=bool(facts.documents), operations=keys, scanned=prescan
+    )
 
 
 @app.command(

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperCommand
@@ -28,6 +28,19 @@ EXIT_INTERRUPTED = 130
 """128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
 
 PROG = "apiplan"
+
+
+class RunMode(NamedTuple):
+    """How the command line runs, given to every command as its context's ``obj``."""
+
+    console: bool
+    """The ``apiplan`` console process itself (not ``main(argv)`` inside another program)."""
+
+
+def is_console(ctx: typer.Context) -> bool:
+    return isinstance(ctx.obj, RunMode) and ctx.obj.console
+
+
 DOCS_HELP = (
     "API documents: OpenAPI 2.0, 3.0 or 3.1 (YAML or JSON) and prose pages "
     "(.md .mdx .rst .html .adoc .apib .raml; other names are sniffed)."

@@ -26,10 +26,11 @@ from ._code_rules import (
 from ._consistency import check_plan_consistency
 from ._consumer_rules import credentials_in_paths, in_scope, server_problems, throttling_guidance
 from ._diff import diff_operations
-from ._docs_rules import docs_keys_in_urls, docs_secrets
+from ._docs_rules import SecretScan, docs_keys_in_urls, docs_secrets
 from ._drift import check_plan_schema_drift
 from ._examples_rule import examples_against_schema, has_examples_to_check
 from ._known import Known
+from ._prescan import SecretPrescan
 from ._refs_rule import check_contract_refs
 from ._retries import check_plan_retries
 from ._secret_rule import check_blueprint_secrets
@@ -89,13 +90,16 @@ def check_code(facts: Facts) -> list[Finding]:
     )
 
 
-def check_docs(facts: Facts, *, operations: list[str] | None = None) -> list[Finding]:
+def check_docs(
+    facts: Facts, *, operations: list[str] | None = None, scanned: SecretScan | None = None
+) -> list[Finding]:
     """Findings on the documents, for a client of them: secrets in examples, credentials in
     URLs, examples their schema rejects, throttling without guidance, server set-up. Rules about
-    operations look only at ``operations`` (METHOD /path keys) when given."""
+    operations look only at ``operations`` (METHOD /path keys) when given; ``scanned`` gives
+    the secret findings of documents already scanned (see ``SecretPrescan``)."""
     ops = in_scope(facts, operations)
     return (
-        docs_secrets(facts)
+        docs_secrets(facts, scanned=scanned)
         + docs_keys_in_urls(facts)
         + credentials_in_paths(ops)
         + examples_against_schema(facts, ops)
@@ -134,10 +138,12 @@ def check(
     blueprint: Blueprint | None = None,
     docs: bool = True,
     operations: list[str] | None = None,
+    scanned: SecretScan | None = None,
 ) -> RiskCheck:
     """Every rule that has something to examine: the blueprint (if given), the code, the
     documents (their operation rules narrowed to ``operations`` when given, else to the
-    blueprint's selection). The others are reported as skipped, with what they need."""
+    blueprint's selection; ``scanned`` as in :func:`check_docs`). The others are reported as
+    skipped, with what they need."""
     findings: list[Finding] = []
     ran: set[RiskRule] = set()
     if blueprint is not None:
@@ -149,7 +155,7 @@ def check(
         findings += check_code(facts)
         ran.update(CODE_RULES)
     if docs and facts.documents:
-        findings += check_docs(facts, operations=operations)
+        findings += check_docs(facts, operations=operations, scanned=scanned)
         ran |= _docs_rules_examined(facts, operations)
     return _report(ran, findings)
 
@@ -180,6 +186,8 @@ __all__ = [
     "CODE_RULES",
     "RULES",
     "Known",
+    "SecretPrescan",
+    "SecretScan",
     "check",
     "check_blueprint",
     "check_code",

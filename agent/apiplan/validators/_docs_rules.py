@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from .._constants import MAX_DOCUMENT_BYTES
@@ -13,62 +14,77 @@ from ..schemas import Facts, Finding, Source
 from ..sources import read_regular
 from ._finding import finding
 
+SecretScan = Callable[[str], list[Finding] | None]
+"""The secret findings of a document by its path, or None when it was not scanned."""
 
-def docs_secrets(facts: Facts) -> list[Finding]:
-    """Credential-shaped values anywhere in the documents (every file, whatever its name)."""
+
+def docs_secrets(facts: Facts, *, scanned: SecretScan | None = None) -> list[Finding]:
+    """Credential-shaped values anywhere in the documents (every file, whatever its name).
+
+    ``scanned`` gives the findings of documents already scanned (by a child process while the
+    facts were read); the others are scanned here.
+    """
     out: list[Finding] = []
     for d in facts.documents:
-        try:
-            raw = read_regular(Path(d.path), d.path, max_bytes=MAX_DOCUMENT_BYTES)
-        except DocumentError:
-            continue  # read once already by load_facts; gone or changed since: nothing to scan
-        text = raw.decode("utf-8", errors="replace")
-        # One finding per value: two values that differ only after the masked prefix are two
-        # findings, told apart by a fingerprint of the value (never the value itself).
-        grouped: dict[tuple[str, str], list[int]] = {}
-        examples: dict[tuple[str, str], str | None] = {}
-        masks: dict[tuple[str, str], str] = {}
-        prints: dict[tuple[str, str], str] = {}
-        for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
-            key = (hit.kind, hit.value)
-            grouped.setdefault(key, []).append(hit.line)
-            if key not in examples:
-                examples[key] = published_example(text, hit)
-                masks[key] = hit.masked
-                prints[key] = hit.fingerprint
-        shared = Counter(masks.values())
-        for (kind, value), lines in grouped.items():
-            src = Source(document=d.path, line=lines[0])
-            times = f", {len(lines)} times" if len(lines) > 1 else ""
-            masked = masks[(kind, value)]
-            if shared[masked] > 1:
-                tag = prints[(kind, value)][:6]
-                masked = f"{masked[:-1]}, fingerprint {tag})"
-            reason = examples[(kind, value)]
-            if reason is not None:
-                # Published on purpose (PagerDuty's routing keys, Slack's sample token): say so.
-                out.append(
-                    finding(
-                        "secret-exposure",
-                        "low",
-                        f"the docs publish a {kind} as an example ({masked}{times}): not a "
-                        f"leaked key, since {reason}; apiplan masks it in every output",
-                        "never use it as a real credential or copy it into code or tests",
-                        f"{d.path}:{lines[0]}",
-                        src,
-                    )
-                )
-                continue
+        found = scanned(d.path) if scanned is not None else None
+        out += found if found is not None else document_secrets(d.path)
+    return out
+
+
+def document_secrets(path: str) -> list[Finding]:
+    """The secret findings of one document, read from ``path`` as raw text."""
+    try:
+        raw = read_regular(Path(path), path, max_bytes=MAX_DOCUMENT_BYTES)
+    except DocumentError:
+        return []  # read once already by load_facts; gone or changed since: nothing to scan
+    text = raw.decode("utf-8", errors="replace")
+    # One finding per value: two values that differ only after the masked prefix are two
+    # findings, told apart by a fingerprint of the value (never the value itself).
+    grouped: dict[tuple[str, str], list[int]] = {}
+    examples: dict[tuple[str, str], str | None] = {}
+    masks: dict[tuple[str, str], str] = {}
+    prints: dict[tuple[str, str], str] = {}
+    for hit in [*find_secrets(text), *find_encoded_secrets(text)]:
+        key = (hit.kind, hit.value)
+        grouped.setdefault(key, []).append(hit.line)
+        if key not in examples:
+            examples[key] = published_example(text, hit)
+            masks[key] = hit.masked
+            prints[key] = hit.fingerprint
+    shared = Counter(masks.values())
+    out: list[Finding] = []
+    for (kind, value), lines in grouped.items():
+        src = Source(document=path, line=lines[0])
+        times = f", {len(lines)} times" if len(lines) > 1 else ""
+        masked = masks[(kind, value)]
+        if shared[masked] > 1:
+            tag = prints[(kind, value)][:6]
+            masked = f"{masked[:-1]}, fingerprint {tag})"
+        reason = examples[(kind, value)]
+        if reason is not None:
+            # Published on purpose (PagerDuty's routing keys, Slack's sample token): say so.
             out.append(
                 finding(
                     "secret-exposure",
-                    "medium",
-                    f"the docs contain a {kind} ({masked}{times})",
-                    "never copy it into code, tests or logs; if it is real, tell the API owner",
-                    f"{d.path}:{lines[0]}",
+                    "low",
+                    f"the docs publish a {kind} as an example ({masked}{times}): not a "
+                    f"leaked key, since {reason}; apiplan masks it in every output",
+                    "never use it as a real credential or copy it into code or tests",
+                    f"{path}:{lines[0]}",
                     src,
                 )
             )
+            continue
+        out.append(
+            finding(
+                "secret-exposure",
+                "medium",
+                f"the docs contain a {kind} ({masked}{times})",
+                "never copy it into code, tests or logs; if it is real, tell the API owner",
+                f"{path}:{lines[0]}",
+                src,
+            )
+        )
     return out
 
 

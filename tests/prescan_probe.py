@@ -1,0 +1,92 @@
+"""Scenarios of the forked secret scan, each run by ``test_prescan`` in a fresh interpreter.
+
+A test process may hold threads other tests left (local servers, abandoned LLM calls), and the
+scan never forks then; a fresh interpreter has none. Prints ``OK`` when the scenario holds,
+``SKIP <why>`` when this machine does not fork for the scan; fails with an assertion otherwise.
+
+    python tests/prescan_probe.py SCENARIO SPEC
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from apiplan.sources import documents_reused, load_facts
+from apiplan.validators import SecretPrescan, _prescan, check
+from apiplan.validators._docs_rules import document_secrets
+
+
+def _started(spec: str) -> SecretPrescan:
+    prescan = SecretPrescan.start([spec], min_bytes=0)
+    if prescan is None:
+        print("SKIP this machine does not fork for the scan (one core, or not Linux)")
+        sys.exit(0)
+    return prescan
+
+
+def same(spec: str) -> None:
+    expected = document_secrets(spec)
+    assert len(expected) == 2, expected  # both invented keys, told apart
+    with _started(spec) as prescan:
+        assert prescan(spec) == expected
+        assert prescan("elsewhere.json") is None  # not scanned there: the rule scans it
+
+
+def pipe(spec: str, keys: list[str]) -> None:
+    seen: list[bytes] = []
+    real_read = _prescan.os.read
+
+    def read(fd: int, n: int) -> bytes:
+        chunk = real_read(fd, n)
+        seen.append(chunk)
+        return chunk
+
+    _prescan.os.read = read  # type: ignore[assignment]
+    with _started(spec) as prescan:
+        assert prescan(spec)
+    answer = b"".join(seen)
+    assert answer.count(b"secret-exposure") == 2, answer[:200]  # these bytes are the answer
+    assert not any(k.encode() in answer for k in keys)
+
+
+def failing(spec: str) -> None:
+    def broken(path: str) -> list[object]:
+        raise RuntimeError("a bug in the child")
+
+    _prescan.document_secrets = broken  # type: ignore[assignment]
+    with _started(spec) as prescan:
+        assert prescan(spec) is None
+        with documents_reused():
+            facts = load_facts([spec])
+        findings = check(facts, scanned=prescan).findings
+    assert sum(f.rule == "secret-exposure" for f in findings) == 2  # scanned by the parent
+
+
+def deadline(spec: str) -> None:
+    def stuck(path: str) -> list[object]:
+        time.sleep(60)
+        return []
+
+    _prescan.document_secrets = stuck  # type: ignore[assignment]
+    _prescan.PRESCAN_DEADLINE_SECONDS = 0.5  # type: ignore[misc]
+    started = time.monotonic()
+    with _started(spec) as prescan:
+        pid = prescan._pid
+        assert prescan(spec) is None
+    assert time.monotonic() - started < 30
+    assert pid is not None
+    try:
+        _prescan.os.waitpid(pid, 0)
+    except ChildProcessError:
+        return  # killed and reaped: no zombie left behind
+    raise AssertionError("the child was not reaped")
+
+
+if __name__ == "__main__":
+    scenario, spec, *keys = sys.argv[1:]
+    if scenario == "pipe":
+        pipe(spec, keys)
+    else:
+        {"same": same, "failing": failing, "deadline": deadline}[scenario](spec)
+    print("OK")

@@ -1,0 +1,103 @@
+"""The secret scan a console check runs in a child process: same findings as the rule's own
+scan, no secret value on the pipe, and the parent scanning by itself whenever the child fails."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apiplan.cli._app import main
+from apiplan.validators import SecretPrescan, _prescan
+
+# Invented values, built in pieces so that no credential-shaped literal sits in the source.
+_KEY = "sk_live_" + "Zq8Lw3Rt6Yp1Xc4Vb7Nm2Kd"
+_OTHER = "sk_live_" + "Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op"
+
+
+def _spec(tmp_path: Path, operations: int = 400) -> Path:
+    """An invented OpenAPI spec, about 100 KB per 400 operations, with two keys in examples."""
+    paths = {
+        f"/widgets{i}": {
+            "get": {
+                "summary": f"Read widget {i}",
+                "responses": {"200": {"description": "The widget, with its fields listed."}},
+            }
+        }
+        for i in range(operations)
+    }
+    paths["/keys"] = {
+        "get": {
+            "description": f"Authenticate with `Authorization: Bearer {_KEY}` (a live key).",
+            "responses": {"200": {"description": f"Rotated; the old one was {_OTHER}."}},
+        }
+    }
+    spec = {"openapi": "3.0.3", "info": {"title": "Widgets (invented)", "version": "1"}}
+    path = tmp_path / "widgets.json"
+    path.write_text(json.dumps({**spec, "paths": paths}, indent=2), encoding="utf-8")
+    return path
+
+
+_PROBE = Path(__file__).with_name("prescan_probe.py")
+
+
+@pytest.mark.parametrize("scenario", ["same", "pipe", "failing", "deadline"])
+def test_forked_scan(tmp_path: Path, scenario: str) -> None:
+    """same: the child finds what the rule finds; pipe: no secret value crosses the pipe;
+    failing: a failing child leaves the scan to the parent; deadline: a child past the
+    deadline is stopped and reaped (each in a fresh interpreter, see prescan_probe)."""
+    spec = _spec(tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(_PROBE), scenario, str(spec), _KEY, _OTHER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    if run.stdout.startswith("SKIP"):
+        pytest.skip(run.stdout.strip())
+    assert run.stdout.strip() == "OK", run.stdout + run.stderr
+
+
+def test_small_documents_do_not_fork(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, operations=2)
+    assert SecretPrescan.start([str(spec)]) is None  # under PRESCAN_MIN_BYTES
+
+
+def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec(tmp_path, operations=1200)  # over PRESCAN_MIN_BYTES
+    assert spec.stat().st_size >= _prescan.PRESCAN_MIN_BYTES
+    # The console run, with a probe that counts the parent's own scans of the document.
+    probe = (
+        "import sys, runpy\n"
+        "from apiplan.validators import _docs_rules, _prescan\n"
+        "sys.stderr.write(f'MAY-FORK {_prescan._may_fork()}\\n')\n"
+        "real = _docs_rules.document_secrets\n"
+        "def counted(path):\n"
+        "    sys.stderr.write('PARENT-SCAN\\n')\n"
+        "    return real(path)\n"
+        "_docs_rules.document_secrets = counted\n"
+        "sys.argv = ['apiplan', 'check', sys.argv[1], '-f', 'json']\n"
+        "runpy.run_module('apiplan', run_name='__main__')\n"
+    )
+    console = subprocess.run(
+        [sys.executable, "-c", probe, str(spec)], capture_output=True, text=True, timeout=120
+    )
+
+    def no_fork() -> int:
+        raise AssertionError("main(argv) runs inside another program: it must not fork")
+
+    monkeypatch.setattr(_prescan.os, "fork", no_fork)
+    with pytest.raises(SystemExit):
+        main(["check", str(spec), "-f", "json"])
+    in_process = capsys.readouterr().out
+    assert console.stdout == in_process
+    assert '"secret-exposure"' in in_process
+    assert "MAY-FORK" in console.stderr
+    if "MAY-FORK True" in console.stderr:
+        assert "PARENT-SCAN" not in console.stderr  # the child's findings were used
