@@ -1,4 +1,4 @@
-"""Scenarios of the forked secret scan, each run by ``test_prescan`` in a fresh interpreter.
+"""Scenarios of the forked document scans, each run by ``test_prescan`` in a fresh interpreter.
 
 A test process may hold threads other tests left (local servers, abandoned LLM calls), and the
 scan never forks then; a fresh interpreter has none. Prints ``OK`` when the scenario holds,
@@ -12,13 +12,14 @@ from __future__ import annotations
 import sys
 import time
 
-from apiplan.sources import documents_reused, load_facts
-from apiplan.validators import SecretPrescan, _prescan, check
+from apiplan.render import to_json
+from apiplan.sources import documents_reused, load_facts, scan_file_positions
+from apiplan.validators import Prescan, _prescan, check
 from apiplan.validators._docs_rules import document_secrets
 
 
-def _started(spec: str) -> SecretPrescan:
-    prescan = SecretPrescan.start([spec], min_bytes=0)
+def _started(spec: str) -> Prescan:
+    prescan = Prescan.start([spec], min_bytes=0)
     if prescan is None:
         print("SKIP this machine does not fork for the scan (one core, or not Linux)")
         sys.exit(0)
@@ -28,9 +29,21 @@ def _started(spec: str) -> SecretPrescan:
 def same(spec: str) -> None:
     expected = document_secrets(spec)
     assert len(expected) == 2, expected  # both invented keys, told apart
+    scanned = scan_file_positions(spec)
+    assert scanned is not None
+    sha, positions = scanned
     with _started(spec) as prescan:
+        assert prescan.positions(spec, "0" * 64) is None  # another text: scanned here
+        assert prescan.positions(spec, sha) == positions
         assert prescan(spec) == expected
         assert prescan("elsewhere.json") is None  # not scanned there: the rule scans it
+
+
+def lines(spec: str) -> None:
+    expected = to_json(load_facts([spec]))
+    with _started(spec) as prescan:
+        facts = load_facts([spec], positions=prescan.positions)
+    assert to_json(facts) == expected  # every line cited from the child's positions
 
 
 def pipe(spec: str, keys: list[str]) -> None:
@@ -54,13 +67,27 @@ def failing(spec: str) -> None:
     def broken(path: str) -> list[object]:
         raise RuntimeError("a bug in the child")
 
+    expected = to_json(load_facts([spec]))
     _prescan.document_secrets = broken  # type: ignore[assignment]
     with _started(spec) as prescan:
-        assert prescan(spec) is None
         with documents_reused():
-            facts = load_facts([spec])
+            facts = load_facts([spec], positions=prescan.positions)
+        assert prescan(spec) is None
         findings = check(facts, scanned=prescan).findings
+    assert to_json(facts) == expected  # the positions came before the failure
     assert sum(f.rule == "secret-exposure" for f in findings) == 2  # scanned by the parent
+
+
+def failing_positions(spec: str) -> None:
+    def broken(path: str) -> None:
+        raise RuntimeError("a bug in the child")
+
+    expected = to_json(load_facts([spec]))
+    _prescan.scan_file_positions = broken  # type: ignore[assignment]
+    with _started(spec) as prescan:
+        facts = load_facts([spec], positions=prescan.positions)
+        assert prescan(spec) is None
+    assert to_json(facts) == expected  # scanned by the parent
 
 
 def deadline(spec: str) -> None:
@@ -88,5 +115,12 @@ if __name__ == "__main__":
     if scenario == "pipe":
         pipe(spec, keys)
     else:
-        {"same": same, "failing": failing, "deadline": deadline}[scenario](spec)
+        scenarios = {
+            "same": same,
+            "lines": lines,
+            "failing": failing,
+            "failing_positions": failing_positions,
+            "deadline": deadline,
+        }
+        scenarios[scenario](spec)
     print("OK")

@@ -1,5 +1,6 @@
-"""The secret scan a console check runs in a child process: same findings as the rule's own
-scan, no secret value on the pipe, and the parent scanning by itself whenever the child fails."""
+"""The scans a console check runs in a child process: the same positions and secret findings
+as the parent's own scans, no secret value on the pipe, and the parent scanning by itself
+whenever the child fails."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from apiplan.cli._app import main
-from apiplan.validators import SecretPrescan, _prescan
+from apiplan.validators import Prescan, _prescan
 
 # Invented values, built in pieces so that no credential-shaped literal sits in the source.
 _KEY = "sk_live_" + "Zq8Lw3Rt6Yp1Xc4Vb7Nm2Kd"
@@ -44,11 +45,14 @@ def _spec(tmp_path: Path, operations: int = 400) -> Path:
 _PROBE = Path(__file__).with_name("prescan_probe.py")
 
 
-@pytest.mark.parametrize("scenario", ["same", "pipe", "failing", "deadline"])
+@pytest.mark.parametrize(
+    "scenario", ["same", "lines", "pipe", "failing", "failing_positions", "deadline"]
+)
 def test_forked_scan(tmp_path: Path, scenario: str) -> None:
-    """same: the child finds what the rule finds; pipe: no secret value crosses the pipe;
-    failing: a failing child leaves the scan to the parent; deadline: a child past the
-    deadline is stopped and reaped (each in a fresh interpreter, see prescan_probe)."""
+    """same: the child finds what the parent would (positions, secrets); lines: facts cite
+    the same lines from the child's positions; pipe: no secret value crosses the pipe;
+    failing, failing_positions: a failing child leaves the scans to the parent; deadline: a
+    child past the deadline is stopped and reaped (each in a fresh interpreter)."""
     spec = _spec(tmp_path)
     run = subprocess.run(
         [sys.executable, str(_PROBE), scenario, str(spec), _KEY, _OTHER],
@@ -64,7 +68,7 @@ def test_forked_scan(tmp_path: Path, scenario: str) -> None:
 
 def test_small_documents_do_not_fork(tmp_path: Path) -> None:
     spec = _spec(tmp_path, operations=2)
-    assert SecretPrescan.start([str(spec)]) is None  # under PRESCAN_MIN_BYTES
+    assert Prescan.start([str(spec)]) is None  # under PRESCAN_MIN_BYTES
 
 
 def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
@@ -74,14 +78,19 @@ def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
     assert spec.stat().st_size >= _prescan.PRESCAN_MIN_BYTES
     # The console run, with a probe that counts the parent's own scans of the document.
     probe = (
-        "import sys, runpy\n"
+        "import os, sys, runpy\n"
+        "from apiplan.sources import _document\n"
         "from apiplan.validators import _docs_rules, _prescan\n"
         "sys.stderr.write(f'MAY-FORK {_prescan._may_fork()}\\n')\n"
-        "real = _docs_rules.document_secrets\n"
-        "def counted(path):\n"
-        "    sys.stderr.write('PARENT-SCAN\\n')\n"
-        "    return real(path)\n"
-        "_docs_rules.document_secrets = counted\n"
+        "parent = os.getpid()\n"
+        "def counted(real, what):\n"
+        "    def run(*args):\n"
+        "        if os.getpid() == parent:\n"
+        "            sys.stderr.write(f'PARENT-{what}\\n')\n"
+        "        return real(*args)\n"
+        "    return run\n"
+        "_docs_rules.document_secrets = counted(_docs_rules.document_secrets, 'SECRETS')\n"
+        "_document.scan_json_positions = counted(_document.scan_json_positions, 'POSITIONS')\n"
         "sys.argv = ['apiplan', 'check', sys.argv[1], '-f', 'json']\n"
         "runpy.run_module('apiplan', run_name='__main__')\n"
     )
@@ -99,5 +108,28 @@ def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
     assert console.stdout == in_process
     assert '"secret-exposure"' in in_process
     assert "MAY-FORK" in console.stderr
-    if "MAY-FORK True" in console.stderr:
-        assert "PARENT-SCAN" not in console.stderr  # the child's findings were used
+    if "MAY-FORK True" in console.stderr:  # the child's positions and findings were used
+        assert "PARENT-" not in console.stderr, console.stderr
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"",
+        b"not json\n",
+        b'[["a.json", "00", "i", 2, 0]]\n' + b"\0" * 12,  # arrays shorter than their count
+        b'[["a.json", "00", "i", 1, 5]]\n' + b"\0" * 8,  # root past the arrays
+        b'[["a.json", "00", "Z", 1, 0]]\n' + b"\0" * 8,  # not an array type code
+        b'[["a.json", "00", "i", 1, 0]]\n' + b"\0" * 9,  # bytes left over
+    ],
+)
+def test_a_positions_frame_not_of_our_shape_is_refused(frame: bytes) -> None:
+    assert _prescan._positions(frame) is None
+
+
+def test_a_positions_frame_reads_back() -> None:
+    from array import array
+
+    flat, kids = array("i", [2, 0, 7]), array("i", [-1, -1, -1])
+    frame = b'[["a.json", "ab", "i", 3, 0]]\n' + flat.tobytes() + kids.tobytes()
+    assert _prescan._positions(frame) == {"a.json": ("ab", (flat, kids, 0))}

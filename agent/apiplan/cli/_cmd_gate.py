@@ -137,13 +137,15 @@ def _check(
     console: bool,
 ) -> RiskCheck:
     """The findings of one check; documents parsed once for facts and rules alike. In the
-    console process, their raw text is scanned for secrets by a child meanwhile."""
+    console process, a child scans their text for positions and secrets meanwhile."""
     from ..sources import load_facts
-    from ..validators import SecretPrescan
+    from ..validators import Prescan
 
-    prescan = SecretPrescan.start([str(d) for d in docs]) if console else None
+    prescan = Prescan.start([str(d) for d in docs]) if console else None
     with prescan or contextlib.nullcontext():
-        return _checked(load_facts(docs, code=code), blueprint, goal, operation, prescan)
+        positions = prescan.positions if prescan is not None else None
+        facts = load_facts(docs, code=code, positions=positions)
+        return _checked(facts, blueprint, goal, operation, prescan)
 
 
 def _checked(

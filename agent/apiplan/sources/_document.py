@@ -30,9 +30,11 @@ from .._constants import (
 from .._files import FileIdentity, ReadBudget, file_identity, read_text
 from ..exceptions import DocumentError
 from . import _pointer
+from ._cite import cite
 from ._json_lines import JsonPositions, scan_json_positions
 
 if TYPE_CHECKING:
+    from ..schemas import Source
     from ._yaml import LineMap
 
 # YAML: for each container (by id), its own position, then those of its keys/items in its own
@@ -63,6 +65,7 @@ class StructuredDocument:
     _newlines: array[int] | None = field(default=None, repr=False)
     _locate_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _key_index: dict[int, dict[Any, int]] = field(default_factory=dict, repr=False)
+    _deferred: list[tuple[Source, str]] | None = field(default=None, repr=False)
 
     @property
     def line_count(self) -> int:
@@ -71,6 +74,35 @@ class StructuredDocument:
     def resolve(self, pointer: str) -> Any:
         """The value at ``pointer`` in this (unresolved) document."""
         return _pointer.resolve(self.data, pointer)
+
+    def cite(self, pointer: str) -> Source:
+        """The source of a fact at ``pointer``, with its line (at once, or when the lines are
+        settled: see ``defer_lines``)."""
+        if self._deferred is None:
+            return cite(self.display, pointer, self.line_of(pointer))
+        source = cite(self.display, pointer, None)
+        self._deferred.append((source, pointer))
+        return source
+
+    def defer_lines(self) -> bool:
+        """Cite without lines until ``settle_lines``: the positions of a JSON document are being
+        scanned elsewhere meanwhile (``apiplan check`` forks a child for it). False, and nothing
+        deferred, when its positions are known already or it is not JSON."""
+        if self.syntax != "json" or self._json is not None or self._deferred is not None:
+            return False
+        self._deferred = []
+        return True
+
+    def settle_lines(self, positions: JsonPositions | None) -> None:
+        """Give the sources cited since ``defer_lines`` their lines, from ``positions`` (scanned
+        elsewhere from this very text) or, when None, from a scan here."""
+        deferred, self._deferred = self._deferred, None
+        if deferred is None:
+            return
+        if positions is not None and self._json is None:
+            self._json = positions
+        for source, pointer in deferred:
+            vars(source)["line"] = self.line_of(pointer)  # built without validation too
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line where ``pointer`` is written: the key's line for an object member.
@@ -236,8 +268,7 @@ def _parse_document(
 ) -> StructuredDocument:
     text, sha = read_text(path, display, max_bytes=max_bytes, budget=budget)
     suffix = path.suffix.lower()
-    looks_json = text.lstrip()[:1] in ("{", "[")
-    if suffix == ".json" or (looks_json and suffix not in (".yaml", ".yml")):
+    if _read_as_json(path, text):
         try:
             with paused_gc():
                 data = _load_json(text, display)
@@ -257,6 +288,27 @@ def _parse_document(
     if budget is not None:
         budget.charge_expanded(display, expanded)
     return StructuredDocument(display, path, text, sha, "yaml", data, _positions=positions)
+
+
+def _read_as_json(path: Path, text: str) -> bool:
+    """Whether a structured document is parsed as JSON (first; YAML if that fails)."""
+    suffix = path.suffix.lower()
+    looks_json = text.lstrip()[:1] in ("{", "[")
+    return suffix == ".json" or (looks_json and suffix not in (".yaml", ".yml"))
+
+
+def scan_file_positions(path: str) -> tuple[str, JsonPositions] | None:
+    """(SHA-256, positions) of a JSON document file, exactly as ``StructuredDocument`` would
+    scan them after ``parse_document``; None when it is not read as JSON or cannot be read."""
+    try:
+        text, sha = read_text(Path(path), path, max_bytes=MAX_DOCUMENT_BYTES)
+        if not _read_as_json(Path(path), text):
+            return None
+        with paused_gc():
+            data = _load_json(text, path)
+    except DocumentError:
+        return None
+    return sha, scan_json_positions(text, data)
 
 
 _TOO_MANY_DIGITS = "a number has more digits than Python converts (4,300 by default)"

@@ -17,6 +17,7 @@ import json
 import re
 import sys
 from array import array
+from collections.abc import Callable
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -40,6 +41,10 @@ class JsonPositions(NamedTuple):
     flat: array[int]
     kids: array[int]
     root: int  # offset of the root's entry; -1 when the root is not a container
+
+
+PositionsFrom = Callable[[str, str], JsonPositions | None]
+"""The positions of a JSON document scanned elsewhere, by its name and SHA-256, if any."""
 
 
 def scan_json_positions(text: str, data: Any) -> JsonPositions:

@@ -14,6 +14,7 @@ from ..exceptions import DocumentError, UsageError
 from ..schemas import Facts, FactWarning, Operation
 from ._dedupe import dedupe_facts
 from ._document import StructuredDocument, parse_document
+from ._json_lines import PositionsFrom
 from ._openapi import extract_openapi
 from ._refs import Workspace
 
@@ -180,12 +181,17 @@ def load_facts(
     max_depth: int = FLATTEN_MAX_DEPTH,
     max_fields: int = FLATTEN_MAX_FIELDS,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    positions: PositionsFrom | None = None,
 ) -> Facts:
     """Read API documents and return their facts, each citing its source.
 
     Relative ``$ref`` files are read only inside the folder of the first document. ``code``
     files (Python, JavaScript/TypeScript, shell) are read for observations: calls, timeouts,
     retries, error handling, logging and hard-coded credentials.
+
+    ``positions`` gives the positions of a JSON document scanned elsewhere, by its name and
+    SHA-256 (``apiplan check`` has a child process scan them meanwhile); None where it has none,
+    and the document is scanned here.
 
     Raises:
         DocumentError: a document cannot be read or is not a supported API description.
@@ -224,7 +230,13 @@ def load_facts(
         if workspace is None:
             workspace = Workspace(doc, budget=budget)
         workspace.add(doc)
-        parts.append(_extract(workspace, doc, max_depth=max_depth, max_fields=max_fields))
+        deferred = positions is not None and doc.defer_lines()
+        try:
+            parts.append(_extract(workspace, doc, max_depth=max_depth, max_fields=max_fields))
+        finally:
+            if deferred:
+                assert positions is not None
+                doc.settle_lines(positions(doc.display, doc.sha256))
     facts = merge_facts(parts)
     if code:
         from ._code import read_code

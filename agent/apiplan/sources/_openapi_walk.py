@@ -7,7 +7,6 @@ from typing import Any, NamedTuple
 
 from ..exceptions import RefError
 from ..schemas import FactWarning, Source
-from ._cite import cite
 from ._document import StructuredDocument
 from ._pointer import join
 from ._refs import Workspace
@@ -45,7 +44,7 @@ class Walk:
 
     def src(self, doc: StructuredDocument, pointer: str) -> Source:
         """The source of a fact at ``pointer`` of ``doc``, with its line."""
-        return cite(doc.display, pointer, doc.line_of(pointer))
+        return doc.cite(pointer)
 
     def warn(self, code: str, message: str, doc: StructuredDocument | None, pointer: str) -> None:
         """Record a warning once; after ``MAX_WARNINGS`` only count them."""

@@ -30,7 +30,7 @@ from ._docs_rules import SecretScan, docs_keys_in_urls, docs_secrets
 from ._drift import check_plan_schema_drift
 from ._examples_rule import examples_against_schema, has_examples_to_check
 from ._known import Known
-from ._prescan import SecretPrescan
+from ._prescan import Prescan
 from ._refs_rule import check_contract_refs
 from ._retries import check_plan_retries
 from ._secret_rule import check_blueprint_secrets
@@ -96,7 +96,7 @@ def check_docs(
     """Findings on the documents, for a client of them: secrets in examples, credentials in
     URLs, examples their schema rejects, throttling without guidance, server set-up. Rules about
     operations look only at ``operations`` (METHOD /path keys) when given; ``scanned`` gives
-    the secret findings of documents already scanned (see ``SecretPrescan``)."""
+    the secret findings of documents already scanned (see ``Prescan``)."""
     ops = in_scope(facts, operations)
     return (
         docs_secrets(facts, scanned=scanned)
@@ -186,7 +186,7 @@ __all__ = [
     "CODE_RULES",
     "RULES",
     "Known",
-    "SecretPrescan",
+    "Prescan",
     "SecretScan",
     "check",
     "check_blueprint",

@@ -1,13 +1,17 @@
-"""The documents' raw-text secret scan, run in a child process while the parent reads their facts.
+"""Two scans of the documents' raw text, run in a child process while the parent reads their facts.
 
-``apiplan check`` reads each document twice: for its facts, and as raw text for credential-shaped
-values anywhere in it (the secret rule). The second needs nothing of the first, so the console
-run forks a child for it before extraction starts when a second core is free, and the rule
-takes the child's findings instead of scanning again (on Slack's 1.2 MB spec that scan is a
-tenth of the check). Findings cross the pipe as JSON and hold masked values only, like every
-output. Anything unexpected in the child (an error, a kill, no answer before the deadline,
-output that does not parse) leaves the documents to be scanned in the parent, as they are when
-no child was started.
+``apiplan check`` reads each document for its facts, and each JSON document's text for the
+position of every key (the lines facts cite), and the raw text again for credential-shaped
+values anywhere in it (the secret rule). The last two need nothing of the facts, so the console
+run forks a child for them before extraction starts when a second core is free: the parent
+cites without lines until the child's positions arrive, and the secret rule takes the child's
+findings instead of scanning again (together a fifth of a check of Slack's 1.2 MB spec).
+
+The child answers in two frames, positions then findings, each an 8-byte length and its
+bytes. Positions are arrays of numbers, matched to the parent's document by its SHA-256;
+findings are JSON and hold masked values only, like every output. Anything unexpected (an
+error in the child, a kill, no answer before the deadline, a frame that does not parse)
+stops the child, and the parent scans by itself, as it does when no child was started.
 
 Only the console run forks: a host program calling apiplan may have threads, and a child forked
 from a process with threads can deadlock on a lock another thread held.
@@ -16,6 +20,7 @@ from a process with threads can deadlock on a lock another thread held.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -23,19 +28,25 @@ import signal
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, cast
 
 from ..schemas import Finding
+from ..sources import JsonPositions, scan_file_positions
 from ._docs_rules import document_secrets
 
 PRESCAN_MIN_BYTES = 256 * 1024
 """Below this much text the fork costs about what the overlap saves."""
 PRESCAN_DEADLINE_SECONDS = 300.0
-"""Longest wait for the child's answer once the rule needs it (the scan of a 32 MB document,
-the largest read, takes well under a minute); then the parent scans by itself."""
-_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""Longest wait for the child's answers once the parent needs them (both scans of a 32 MB
+document, the largest read, take well under a minute); then the parent scans by itself."""
+_MAX_FRAME_BYTES = 256 * 1024 * 1024
+_LENGTH_BYTES = 8
+_PIPE_BYTES = 1024 * 1024
+"""Pipe capacity asked for, so that the child writes its positions without waiting for the
+parent to read them and goes on to the secrets (Linux grants up to 1 MB unprivileged)."""
 
 
 def _may_fork() -> bool:
@@ -58,24 +69,27 @@ def _size(paths: Sequence[str]) -> int:
     return total
 
 
-class SecretPrescan:
-    """A child process scanning documents for secrets; called with a path, the findings it
-    found there (None when it did not scan that path or failed)."""
+class Prescan:
+    """A child process scanning documents. Called with a path: the secret findings it found
+    there (None when it did not scan that path or failed). ``positions`` gives the positions
+    of a JSON document it scanned (a ``PositionsFrom`` for ``load_facts``)."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self._pid: int | None = pid
         self._fd: int | None = fd
+        self._deadline: float | None = None
+        self._positions: dict[str, tuple[str, JsonPositions]] | None = None
         self._found: dict[str, list[Any]] | None = None
 
     @classmethod
-    def start(
-        cls, paths: Sequence[str], *, min_bytes: int = PRESCAN_MIN_BYTES
-    ) -> SecretPrescan | None:
-        """The scan of ``paths`` started in a child, or None where forking is not worth it or
+    def start(cls, paths: Sequence[str], *, min_bytes: int = PRESCAN_MIN_BYTES) -> Prescan | None:
+        """The scans of ``paths`` started in a child, or None where forking is not worth it or
         not safe (one core, other threads, not Linux, little text)."""
         if not paths or not _may_fork() or _size(paths) < min_bytes:
             return None
         read_fd, write_fd = os.pipe()
+        with contextlib.suppress(OSError):  # a smaller pipe only makes the child wait
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         try:
             pid = os.fork()
         except OSError:
@@ -88,8 +102,22 @@ class SecretPrescan:
         os.close(write_fd)
         return cls(pid, read_fd)
 
+    def positions(self, path: str, sha256: str) -> JsonPositions | None:
+        """Positions of the JSON document at ``path`` if the child scanned that very text."""
+        if self._positions is None:
+            self._positions = {}
+            frame = self._frame()
+            if frame is not None:
+                parsed = _positions(frame)
+                if parsed is None:
+                    self.close()  # the stream is out of step: nothing after it can be read
+                else:
+                    self._positions = parsed
+        found = self._positions.get(path)
+        return found[1] if found is not None and found[0] == sha256 else None
+
     def __call__(self, path: str) -> list[Finding] | None:
-        found = self._answer().get(path)
+        found = self._findings().get(path)
         if not isinstance(found, list):
             return None
         try:
@@ -97,50 +125,59 @@ class SecretPrescan:
         except ValueError:  # pydantic's ValidationError: not what our child writes
             return None
 
-    def _answer(self) -> dict[str, list[Any]]:
+    def _findings(self) -> dict[str, list[Any]]:
         if self._found is None:
+            if self._positions is None:
+                self.positions("", "")  # the positions frame comes first: read past it
             self._found = {}
-            data = self._read()
-            if self._reap() == 0 and data is not None:
+            frame = self._frame()
+            if frame is not None and self._reap() == 0:
                 try:
-                    parsed = json.loads(data)
+                    parsed = json.loads(frame)
                 except ValueError:
                     parsed = None
                 if isinstance(parsed, dict):
                     self._found = parsed
+            self.close()
         return self._found
 
-    def _read(self) -> bytes | None:
-        """Everything the child wrote, or None when it does not finish before the deadline."""
+    def _frame(self) -> bytes | None:
+        """The child's next frame; None when it ends or stalls first (the child is stopped)."""
+        head = self._exactly(_LENGTH_BYTES)
+        if head is None:
+            return None
+        size = int.from_bytes(head, "big")
+        if size > _MAX_FRAME_BYTES:
+            self.close()
+            return None
+        return self._exactly(size)
+
+    def _exactly(self, size: int) -> bytes | None:
         fd = self._fd
         if fd is None:
             return None
+        if self._deadline is None:
+            self._deadline = time.monotonic() + PRESCAN_DEADLINE_SECONDS
         chunks: list[bytes] = []
-        size = 0
-        deadline = time.monotonic() + PRESCAN_DEADLINE_SECONDS
-        while True:
-            left = deadline - time.monotonic()
+        while size > 0:
+            left = self._deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self.close()
                 return None
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > _MAX_ANSWER_BYTES:
+            chunk = os.read(fd, min(size, 1 << 20))
+            if not chunk:  # the child ended early
                 self.close()
                 return None
             chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
 
     def _reap(self) -> int | None:
-        """The child's exit status once it has ended (None when already reaped or killed)."""
+        """The child's exit status once it has ended (None when already reaped)."""
         if self._pid is None:
             return None
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
         return os.waitstatus_to_exitcode(status)
 
     def close(self) -> None:
@@ -153,7 +190,7 @@ class SecretPrescan:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> SecretPrescan:
+    def __enter__(self) -> Prescan:
         return self
 
     def __exit__(
@@ -165,15 +202,67 @@ class SecretPrescan:
         self.close()
 
 
+def _positions(frame: bytes) -> dict[str, tuple[str, JsonPositions]] | None:
+    """The positions frame read back: a JSON header line, then each document's two arrays."""
+    head, sep, body = frame.partition(b"\n")
+    try:
+        entries: Any = json.loads(head) if sep else None
+    except ValueError:
+        return None
+    if not isinstance(entries, list):
+        return None
+    out: dict[str, tuple[str, JsonPositions]] = {}
+    at = 0
+    for entry in cast("list[Any]", entries):
+        if not (isinstance(entry, list) and len(cast("list[Any]", entry)) == 5):
+            return None
+        path, sha, code, count, root = cast("list[Any]", entry)
+        if not (
+            isinstance(path, str)
+            and isinstance(sha, str)
+            and code in ("i", "q")
+            and isinstance(count, int)
+            and isinstance(root, int)
+        ):
+            return None
+        typecode: Literal["i", "q"] = "i" if code == "i" else "q"
+        arrays: list[array[int]] = []
+        for _ in range(2):
+            arr = array(typecode)
+            end = at + count * arr.itemsize
+            if end > len(body):
+                return None
+            arr.frombytes(body[at:end])
+            at = end
+            arrays.append(arr)
+        if not -1 <= root < count:
+            return None
+        out[path] = (sha, JsonPositions(arrays[0], arrays[1], root))
+    return out if at == len(body) else None
+
+
 def _child(paths: list[str], fd: int) -> NoReturn:
-    """In the child: scan, write the findings as JSON, and end without the parent's teardown
-    (its buffered output, temporary files and exit handlers are the parent's)."""
+    """In the child: scan, write the two frames, and end without the parent's teardown (its
+    buffered output, temporary files and exit handlers are the parent's)."""
     status = 1  # stays 1 if anything below raises: the parent then scans by itself
     try:
+        entries: list[list[object]] = []
+        arrays: list[bytes] = []
+        for p in paths:
+            scanned = scan_file_positions(p)
+            if scanned is not None:
+                sha, pos = scanned
+                entries.append([p, sha, pos.flat.typecode, len(pos.flat), pos.root])
+                arrays += [pos.flat.tobytes(), pos.kids.tobytes()]
+        _write(fd, json.dumps(entries).encode("utf-8") + b"\n" + b"".join(arrays))
         found = {p: [f.model_dump(mode="json") for f in document_secrets(p)] for p in paths}
-        view = memoryview(json.dumps(found).encode("utf-8"))
-        while view:
-            view = view[os.write(fd, view) :]
+        _write(fd, json.dumps(found).encode("utf-8"))
         status = 0
     finally:
         os._exit(status)  # the exception, if any, ends with the child: its status says it
+
+
+def _write(fd: int, payload: bytes) -> None:
+    view = memoryview(len(payload).to_bytes(_LENGTH_BYTES, "big") + payload)
+    while view:
+        view = view[os.write(fd, view) :]
