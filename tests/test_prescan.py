@@ -71,8 +71,12 @@ def test_small_documents_do_not_fork(tmp_path: Path) -> None:
     assert Prescan.start([str(spec)]) is None  # under PRESCAN_MIN_BYTES
 
 
-def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("command", ["check", "facts"])
+def test_the_console_run_forks_and_prints_what_the_in_process_run_prints(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
 ) -> None:
     spec = _spec(tmp_path, operations=1200)  # over PRESCAN_MIN_BYTES
     assert spec.stat().st_size >= _prescan.PRESCAN_MIN_BYTES
@@ -91,11 +95,14 @@ def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
         "    return run\n"
         "_docs_rules.document_secrets = counted(_docs_rules.document_secrets, 'SECRETS')\n"
         "_document.scan_json_positions = counted(_document.scan_json_positions, 'POSITIONS')\n"
-        "sys.argv = ['apiplan', 'check', sys.argv[1], '-f', 'json']\n"
+        "sys.argv = ['apiplan', sys.argv[2], sys.argv[1], '-f', 'json']\n"
         "runpy.run_module('apiplan', run_name='__main__')\n"
     )
     console = subprocess.run(
-        [sys.executable, "-c", probe, str(spec)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", probe, str(spec), command],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     def no_fork() -> int:
@@ -103,10 +110,10 @@ def test_the_console_check_forks_and_prints_what_the_in_process_check_prints(
 
     monkeypatch.setattr(_prescan.os, "fork", no_fork)
     with pytest.raises(SystemExit):
-        main(["check", str(spec), "-f", "json"])
+        main([command, str(spec), "-f", "json"])
     in_process = capsys.readouterr().out
     assert console.stdout == in_process
-    assert '"secret-exposure"' in in_process
+    assert ('"secret-exposure"' if command == "check" else '"line": ') in in_process
     assert "MAY-FORK" in console.stderr
     if "MAY-FORK True" in console.stderr:  # the child's positions and findings were used
         assert "PARENT-" not in console.stderr, console.stderr

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    # Typer 0.29 vendors Click as typer._click; its classes are needed only for annotations.
-
-    pass
 
 from ._common import (
     DOCS_HELP,
@@ -31,6 +27,7 @@ from ._common import (
     _progress,
     _read_blueprint,
     app,
+    is_console,
 )
 
 
@@ -38,6 +35,7 @@ from ._common import (
     cls=Command, epilog=_example("apiplan facts examples/parcelbox-openapi.yaml --format md")
 )
 def facts(
+    ctx: typer.Context,
     docs: DocsArg,
     format: Annotated[
         FactsFormat,
@@ -58,9 +56,20 @@ def facts(
     """Read API documents and print their facts, each with its source (document, pointer, line)."""
     from ..render import facts_to_markdown, to_json_chunks
     from ..sources import load_facts
+    from ..validators import Prescan
 
     _configure_logging(verbose)
-    result = load_facts(docs, code=code or [], max_depth=max_depth, max_fields=max_fields)
+    # In the console process a child scans JSON documents for key positions meanwhile.
+    prescan = Prescan.start([str(d) for d in docs], secrets=False) if is_console(ctx) else None
+    with prescan or contextlib.nullcontext():
+        positions = prescan.positions if prescan is not None else None
+        result = load_facts(
+            docs,
+            code=code or [],
+            max_depth=max_depth,
+            max_fields=max_fields,
+            positions=positions,
+        )
     for w in result.warnings:
         where = f" ({w.source.cite()})" if w.source else ""
         typer.echo(f"warning: {w.message}{where}", err=True)

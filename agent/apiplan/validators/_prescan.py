@@ -82,9 +82,12 @@ class Prescan:
         self._found: dict[str, list[Any]] | None = None
 
     @classmethod
-    def start(cls, paths: Sequence[str], *, min_bytes: int = PRESCAN_MIN_BYTES) -> Prescan | None:
-        """The scans of ``paths`` started in a child, or None where forking is not worth it or
-        not safe (one core, other threads, not Linux, little text)."""
+    def start(
+        cls, paths: Sequence[str], *, secrets: bool = True, min_bytes: int = PRESCAN_MIN_BYTES
+    ) -> Prescan | None:
+        """The scans of ``paths`` started in a child (positions only without ``secrets``), or
+        None where forking is not worth it or not safe (one core, other threads, not Linux,
+        little text)."""
         if not paths or not _may_fork() or _size(paths) < min_bytes:
             return None
         read_fd, write_fd = os.pipe()
@@ -98,7 +101,7 @@ class Prescan:
             return None
         if pid == 0:
             os.close(read_fd)
-            _child(list(paths), write_fd)
+            _child(list(paths), write_fd, secrets=secrets)
         os.close(write_fd)
         return cls(pid, read_fd)
 
@@ -241,7 +244,7 @@ def _positions(frame: bytes) -> dict[str, tuple[str, JsonPositions]] | None:
     return out if at == len(body) else None
 
 
-def _child(paths: list[str], fd: int) -> NoReturn:
+def _child(paths: list[str], fd: int, *, secrets: bool) -> NoReturn:
     """In the child: scan, write the two frames, and end without the parent's teardown (its
     buffered output, temporary files and exit handlers are the parent's)."""
     status = 1  # stays 1 if anything below raises: the parent then scans by itself
@@ -255,7 +258,11 @@ def _child(paths: list[str], fd: int) -> NoReturn:
                 entries.append([p, sha, pos.flat.typecode, len(pos.flat), pos.root])
                 arrays += [pos.flat.tobytes(), pos.kids.tobytes()]
         _write(fd, json.dumps(entries).encode("utf-8") + b"\n" + b"".join(arrays))
-        found = {p: [f.model_dump(mode="json") for f in document_secrets(p)] for p in paths}
+        found = (
+            {p: [f.model_dump(mode="json") for f in document_secrets(p)] for p in paths}
+            if secrets
+            else {}
+        )
         _write(fd, json.dumps(found).encode("utf-8"))
         status = 0
     finally:
