@@ -66,9 +66,21 @@ def test_forked_scan(tmp_path: Path, scenario: str) -> None:
     assert run.stdout.strip() == "OK", run.stdout + run.stderr
 
 
-def test_small_documents_do_not_fork(tmp_path: Path) -> None:
-    spec = _spec(tmp_path, operations=2)
-    assert Prescan.start([str(spec)]) is None  # under PRESCAN_MIN_BYTES
+def _no_fork() -> int:
+    raise AssertionError("forked where it must not")
+
+
+def test_documents_under_or_over_the_sizes_do_not_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec(tmp_path)
+    size = spec.stat().st_size
+    monkeypatch.setattr(_prescan, "_may_fork", lambda: True)  # whatever this machine is
+    monkeypatch.setattr(_prescan.os, "fork", _no_fork)
+    assert Prescan.start([str(spec)], min_bytes=size + 1) is None  # too little to gain
+    monkeypatch.setattr(_prescan, "PRESCAN_MAX_BYTES", size - 1)
+    assert Prescan.start([str(spec)], min_bytes=0) is None  # a second copy would weigh
+    assert Prescan.start([]) is None
 
 
 @pytest.mark.parametrize("command", ["check", "facts"])
@@ -105,10 +117,7 @@ def test_the_console_run_forks_and_prints_what_the_in_process_run_prints(
         timeout=120,
     )
 
-    def no_fork() -> int:
-        raise AssertionError("main(argv) runs inside another program: it must not fork")
-
-    monkeypatch.setattr(_prescan.os, "fork", no_fork)
+    monkeypatch.setattr(_prescan.os, "fork", _no_fork)  # main(argv) runs inside a program
     with pytest.raises(SystemExit):
         main([command, str(spec), "-f", "json"])
     in_process = capsys.readouterr().out

@@ -39,6 +39,9 @@ from ._docs_rules import document_secrets
 
 PRESCAN_MIN_BYTES = 256 * 1024
 """Below this much text the fork costs about what the overlap saves."""
+PRESCAN_MAX_BYTES = 8 * 1024 * 1024
+"""Above this much text no child is forked: it parses its own copy of each JSON document, about
+twelve times the file's size in memory while it scans (a 16 MB spec would add 200 MB)."""
 PRESCAN_DEADLINE_SECONDS = 300.0
 """Longest wait for the child's answers once the parent needs them (both scans of a 32 MB
 document, the largest read, take well under a minute); then the parent scans by itself."""
@@ -87,8 +90,8 @@ class Prescan:
     ) -> Prescan | None:
         """The scans of ``paths`` started in a child (positions only without ``secrets``), or
         None where forking is not worth it or not safe (one core, other threads, not Linux,
-        little text)."""
-        if not paths or not _may_fork() or _size(paths) < min_bytes:
+        little text, or so much that a second parsed copy would weigh)."""
+        if not paths or not _may_fork() or not min_bytes <= _size(paths) <= PRESCAN_MAX_BYTES:
             return None
         read_fd, write_fd = os.pipe()
         with contextlib.suppress(OSError):  # a smaller pipe only makes the child wait
