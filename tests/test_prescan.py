@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from apiplan.cli._app import main
+from apiplan.sources import JsonPositions
 from apiplan.validators import Prescan, _prescan
 
 # Invented values, built in pieces so that no credential-shaped literal sits in the source.
@@ -149,3 +150,25 @@ def test_a_positions_frame_reads_back() -> None:
     flat, kids = array("i", [2, 0, 7]), array("i", [-1, -1, -1])
     frame = b'[["a.json", "ab", "i", 3, 0]]\n' + flat.tobytes() + kids.tobytes()
     assert _prescan._positions(frame) == {"a.json": ("ab", (flat, kids, 0))}
+
+
+def test_lines_cited_from_positions_scanned_elsewhere_are_the_same(tmp_path: Path) -> None:
+    # Without a fork: positions given by name and SHA-256, missing, or of another text.
+    from apiplan.render import to_json
+    from apiplan.sources import load_facts, scan_file_positions
+
+    spec = _spec(tmp_path, operations=40)
+    expected = to_json(load_facts([spec]))
+    scanned = scan_file_positions(str(spec))
+    assert scanned is not None
+    sha, positions = scanned
+    asked: list[tuple[str, str]] = []
+
+    def given(path: str, digest: str) -> JsonPositions | None:
+        asked.append((path, digest))
+        return positions if digest == sha else None
+
+    assert to_json(load_facts([spec], positions=given)) == expected
+    assert asked == [(str(spec), sha)]
+    assert to_json(load_facts([spec], positions=lambda path, digest: None)) == expected
+    assert expected.count('"line": ') > 40  # a line for every operation and more
