@@ -275,6 +275,26 @@ def test_odd_shapes_give_facts_or_one_line(tmp_path: Path, case: str) -> None:
         apiplan.facts_to_markdown(facts)
 
 
+def test_lone_surrogate_escapes_reach_output_as_replacement_characters(tmp_path: Path) -> None:
+    # JSON may escape half of a surrogate pair (\ud800) and YAML a code point the same way;
+    # no UTF-8 output can hold one, and serialising it used to end in a traceback.
+    spec = {
+        "openapi": "3.0.0",
+        "info": {"title": "Half \ud800 pair (invented)", "version": "1"},
+        "paths": {
+            "/a": {"get": {"summary": "x\udcffy", "responses": {"200": {"description": "ok"}}}}
+        },
+    }
+    path = write(tmp_path / "surrogates.json", json.dumps(spec))
+    assert "\\ud800" in path.read_text()  # written as an escape, as a document would
+    facts = load_facts([path])
+    text = apiplan.to_json(facts)
+    assert "Half \ufffd pair" in text and "x\ufffdy" in text
+    text.encode("utf-8")  # strict: no surrogate left anywhere
+    bp = apiplan.plan([path], goal="read a")
+    apiplan.to_json(bp).encode("utf-8")
+
+
 def test_yaml_omap_and_pairs_are_read_as_mappings(tmp_path: Path) -> None:
     text = (
         "openapi: 3.0.0\ninfo: !!omap\n  - title: Ordered (invented)\n  - version: '1'\n"

@@ -13,8 +13,12 @@ from typing import Any
 from ._secrets import redact
 
 # C0 controls except tab and newline, DEL, C1 controls (a lone 0x9b is CSI on some terminals),
-# and the bidirectional overrides that make text read differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# and the bidirectional overrides that make text read differently from what it is; also lone
+# surrogates (a JSON escape such as \ud800, a file name that is not UTF-8), which no UTF-8
+# output can hold: each becomes U+FFFD, as a decoder shows a byte it cannot read.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # The same characters as UTF-8 (lead bytes never occur inside another character, so no match
 # can start in the middle of one): for output built as bytes, never decoded to be cleaned.
 _CONTROLS_UTF8 = re.compile(
@@ -32,9 +36,14 @@ CLEAN_CACHE_MAX_CHARS = 4096
 CACHE: dict[str, str] = {}
 
 
+def _replacement(m: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= m.group(0) <= "\udfff" else ""
+
+
 def strip_controls(text: str) -> str:
-    """``text`` without control characters (tab and newline are kept)."""
-    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+    """``text`` without control characters (tab and newline are kept), lone surrogates shown
+    as U+FFFD."""
+    return _CONTROLS.sub(_replacement, text) if _CONTROLS.search(text) else text
 
 
 def strip_controls_utf8(data: bytes) -> bytes:
