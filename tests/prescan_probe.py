@@ -63,6 +63,19 @@ def pipe(spec: str, keys: list[str]) -> None:
     assert not any(k.encode() in answer for k in keys)
 
 
+def two(spec: str) -> None:
+    other = spec.replace(".json", "-two.json")
+    with open(spec, encoding="utf-8") as f:
+        text = f.read().replace("Widgets (invented)", "Other widgets (invented)")
+    with open(other, "w", encoding="utf-8") as f:
+        f.write(text.replace('"/widgets', '"/other'))
+    expected = to_json(load_facts([spec, other]))
+    with Prescan.start([spec, other], min_bytes=0) or _started(spec) as prescan:
+        facts = load_facts([spec, other], positions=prescan.positions)
+        assert prescan(other) == document_secrets(other)
+    assert to_json(facts) == expected  # each document's lines from its own frame
+
+
 def failing(spec: str) -> None:
     def broken(path: str) -> list[object]:
         raise RuntimeError("a bug in the child")
@@ -118,6 +131,7 @@ if __name__ == "__main__":
         scenarios = {
             "same": same,
             "lines": lines,
+            "two": two,
             "failing": failing,
             "failing_positions": failing_positions,
             "deadline": deadline,

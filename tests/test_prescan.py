@@ -47,11 +47,12 @@ _PROBE = Path(__file__).with_name("prescan_probe.py")
 
 
 @pytest.mark.parametrize(
-    "scenario", ["same", "lines", "pipe", "failing", "failing_positions", "deadline"]
+    "scenario", ["same", "lines", "two", "pipe", "failing", "failing_positions", "deadline"]
 )
 def test_forked_scan(tmp_path: Path, scenario: str) -> None:
     """same: the child finds what the parent would (positions, secrets); lines: facts cite
-    the same lines from the child's positions; pipe: no secret value crosses the pipe;
+    the same lines from the child's positions, of one document or two; pipe: no secret value
+    crosses the pipe;
     failing, failing_positions: a failing child leaves the scans to the parent; deadline: a
     child past the deadline is stopped and reaped (each in a fresh interpreter)."""
     spec = _spec(tmp_path)
@@ -132,12 +133,13 @@ def test_the_console_run_forks_and_prints_what_the_in_process_run_prints(
 @pytest.mark.parametrize(
     "frame",
     [
-        b"",
         b"not json\n",
-        b'[["a.json", "00", "i", 2, 0]]\n' + b"\0" * 12,  # arrays shorter than their count
-        b'[["a.json", "00", "i", 1, 5]]\n' + b"\0" * 8,  # root past the arrays
-        b'[["a.json", "00", "Z", 1, 0]]\n' + b"\0" * 8,  # not an array type code
-        b'[["a.json", "00", "i", 1, 0]]\n' + b"\0" * 9,  # bytes left over
+        b'[["a.json", "00", "i", 1, 0]]\n' + b"\0" * 8,  # a list of documents, not one
+        b'["a.json", "00", "i", 2, 0]\n' + b"\0" * 12,  # arrays shorter than their count
+        b'["a.json", "00", "i", 1, 5]\n' + b"\0" * 8,  # root past the arrays
+        b'["a.json", "00", "Z", 1, 0]\n' + b"\0" * 8,  # not an array type code
+        b'["a.json", "00", "i", -1, -1]\n',  # a negative count
+        b'["a.json", "00", "i", 1, 0]\n' + b"\0" * 9,  # bytes left over
     ],
 )
 def test_a_positions_frame_not_of_our_shape_is_refused(frame: bytes) -> None:
@@ -148,8 +150,8 @@ def test_a_positions_frame_reads_back() -> None:
     from array import array
 
     flat, kids = array("i", [2, 0, 7]), array("i", [-1, -1, -1])
-    frame = b'[["a.json", "ab", "i", 3, 0]]\n' + flat.tobytes() + kids.tobytes()
-    assert _prescan._positions(frame) == {"a.json": ("ab", (flat, kids, 0))}
+    frame = b'["a.json", "ab", "i", 3, 0]\n' + flat.tobytes() + kids.tobytes()
+    assert _prescan._positions(frame) == ("a.json", ("ab", (flat, kids, 0)))
 
 
 def test_lines_cited_from_positions_scanned_elsewhere_are_the_same(tmp_path: Path) -> None:

@@ -155,3 +155,21 @@ def test_two_keys_with_one_masked_form_stay_two_facts_and_a_repeated_key_stays_o
     dumped = "".join(s.model_dump_json() for s in secrets)
     assert first not in dumped and second not in dumped
     assert "digest" not in dumped  # the digest stays in memory
+
+
+def test_a_document_the_secret_rule_cannot_read_again_is_a_finding(tmp_path: Path) -> None:
+    # Its name holds a key-shaped value, so facts show it masked and the rule cannot open it
+    # by that name: it says so instead of passing the document unscanned.
+    import shutil
+
+    from apiplan.sources import load_facts
+    from apiplan.validators import check
+
+    name = "sk_live_" + "Zq8Lw3Rt6Yp1Xc4Vb7Nm2Kd" + ".yaml"  # invented
+    spec = tmp_path / name
+    shutil.copy(EXAMPLES / "parcelbox-openapi.yaml", spec)
+    facts = load_facts([spec])
+    assert "[redacted:" in facts.documents[0].path
+    unscanned = [f for f in check(facts).findings if "was not scanned" in f.message]
+    assert len(unscanned) == 1 and unscanned[0].severity == "medium"
+    assert "Zq8Lw3" not in unscanned[0].message

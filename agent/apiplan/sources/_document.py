@@ -93,11 +93,12 @@ class StructuredDocument:
         self._deferred = []
         return True
 
-    def settle_lines(self, positions: JsonPositions | None) -> None:
+    def settle_lines(self, positions: JsonPositions | None, *, cited: bool = True) -> None:
         """Give the sources cited since ``defer_lines`` their lines, from ``positions`` (scanned
-        elsewhere from this very text) or, when None, from a scan here."""
+        elsewhere from this very text) or, when None, from a scan here. ``cited=False`` only
+        ends the deferral: the facts that cited them were dropped."""
         deferred, self._deferred = self._deferred, None
-        if deferred is None:
+        if deferred is None or not cited:
             return
         if positions is not None and self._json is None:
             self._json = positions

@@ -232,11 +232,15 @@ def load_facts(
         workspace.add(doc)
         deferred = positions is not None and doc.defer_lines()
         try:
-            parts.append(_extract(workspace, doc, max_depth=max_depth, max_fields=max_fields))
-        finally:
-            if deferred:
-                assert positions is not None
-                doc.settle_lines(positions(doc.display, doc.sha256))
+            part = _extract(workspace, doc, max_depth=max_depth, max_fields=max_fields)
+        except BaseException:
+            if deferred:  # those facts are dropped: no need to wait for their lines (Ctrl-C)
+                doc.settle_lines(None, cited=False)
+            raise
+        if deferred:
+            assert positions is not None
+            doc.settle_lines(positions(doc.display, doc.sha256))
+        parts.append(part)
     facts = merge_facts(parts)
     if code:
         from ._code import read_code

@@ -35,8 +35,20 @@ def document_secrets(path: str) -> list[Finding]:
     """The secret findings of one document, read from ``path`` as raw text."""
     try:
         raw = read_regular(Path(path), path, max_bytes=MAX_DOCUMENT_BYTES)
-    except DocumentError:
-        return []  # read once already by load_facts; gone or changed since: nothing to scan
+    except DocumentError as exc:
+        # Read once already for its facts: gone since, or its name is shown masked (it holds
+        # a credential-shaped value) or with U+FFFD (bytes that are not UTF-8). Not silence.
+        return [
+            finding(
+                "secret-exposure",
+                "medium",
+                f"{path} was not scanned for credentials: it could not be read again "
+                f"({exc.reason})",
+                "give the file a name without a key and in UTF-8 (or restore it) and check again",
+                path,
+                Source(document=path),
+            )
+        ]
     text = raw.decode("utf-8", errors="replace")
     # One finding per value: two values that differ only after the masked prefix are two
     # findings, told apart by a fingerprint of the value (never the value itself).

@@ -7,9 +7,9 @@ run forks a child for them before extraction starts when a second core is free: 
 cites without lines until the child's positions arrive, and the secret rule takes the child's
 findings instead of scanning again (together a fifth of a check of Slack's 1.2 MB spec).
 
-The child answers in two frames, positions then findings, each an 8-byte length and its
-bytes. Positions are arrays of numbers, matched to the parent's document by its SHA-256;
-findings are JSON and hold masked values only, like every output. Anything unexpected (an
+The child answers in frames, each an 8-byte length and its bytes: one per JSON document with its
+positions (arrays of numbers, matched to the parent's document by its SHA-256) as soon as it is
+scanned, an empty frame, then the findings (JSON, masked values only, like every output). Anything unexpected (an
 error in the child, a kill, no answer before the deadline, a frame that does not parse)
 stops the child, and the parent scans by itself, as it does when no child was started.
 
@@ -81,7 +81,8 @@ class Prescan:
         self._pid: int | None = pid
         self._fd: int | None = fd
         self._deadline: float | None = None
-        self._positions: dict[str, tuple[str, JsonPositions]] | None = None
+        self._positions: dict[str, tuple[str, JsonPositions]] = {}
+        self._positions_done = False
         self._found: dict[str, list[Any]] | None = None
 
     @classmethod
@@ -91,9 +92,14 @@ class Prescan:
         """The scans of ``paths`` started in a child (positions only without ``secrets``), or
         None where forking is not worth it or not safe (one core, other threads, not Linux,
         little text, or so much that a second parsed copy would weigh)."""
-        if not paths or not _may_fork() or not min_bytes <= _size(paths) <= PRESCAN_MAX_BYTES:
+        # Without the secrets only JSON documents give the child work.
+        counted = paths if secrets else [p for p in paths if p.lower().endswith(".json")]
+        if not counted or not _may_fork() or not min_bytes <= _size(counted) <= PRESCAN_MAX_BYTES:
             return None
-        read_fd, write_fd = os.pipe()
+        try:
+            read_fd, write_fd = os.pipe()
+        except OSError:  # out of file descriptors: no child, the parent scans
+            return None
         with contextlib.suppress(OSError):  # a smaller pipe only makes the child wait
             fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         try:
@@ -109,16 +115,19 @@ class Prescan:
         return cls(pid, read_fd)
 
     def positions(self, path: str, sha256: str) -> JsonPositions | None:
-        """Positions of the JSON document at ``path`` if the child scanned that very text."""
-        if self._positions is None:
-            self._positions = {}
+        """Positions of the JSON document at ``path`` if the child scanned that very text.
+        Waits only for that document's frame (the child scans them in the order given)."""
+        while path not in self._positions and not self._positions_done:
             frame = self._frame()
-            if frame is not None:
-                parsed = _positions(frame)
-                if parsed is None:
-                    self.close()  # the stream is out of step: nothing after it can be read
-                else:
-                    self._positions = parsed
+            if not frame:  # the end of the positions, or of the child
+                self._positions_done = True
+                break
+            parsed = _positions(frame)
+            if parsed is None:  # not our shape: the stream is out of step, nothing more is read
+                self._positions_done = True
+                self.close()
+                break
+            self._positions[parsed[0]] = parsed[1]
         found = self._positions.get(path)
         return found[1] if found is not None and found[0] == sha256 else None
 
@@ -133,8 +142,7 @@ class Prescan:
 
     def _findings(self) -> dict[str, list[Any]]:
         if self._found is None:
-            if self._positions is None:
-                self.positions("", "")  # the positions frame comes first: read past it
+            self.positions("", "")  # the positions frames come first: read past them
             self._found = {}
             frame = self._frame()
             if frame is not None and self._reap() == 0:
@@ -208,59 +216,54 @@ class Prescan:
         self.close()
 
 
-def _positions(frame: bytes) -> dict[str, tuple[str, JsonPositions]] | None:
-    """The positions frame read back: a JSON header line, then each document's two arrays."""
+def _positions(frame: bytes) -> tuple[str, tuple[str, JsonPositions]] | None:
+    """A positions frame read back: a JSON header line, then the document's two arrays."""
     head, sep, body = frame.partition(b"\n")
     try:
-        entries: Any = json.loads(head) if sep else None
+        entry: Any = json.loads(head) if sep else None
     except ValueError:
         return None
-    if not isinstance(entries, list):
+    if not (isinstance(entry, list) and len(cast("list[Any]", entry)) == 5):
         return None
-    out: dict[str, tuple[str, JsonPositions]] = {}
+    path, sha, code, count, root = cast("list[Any]", entry)
+    if not (
+        isinstance(path, str)
+        and isinstance(sha, str)
+        and code in ("i", "q")
+        and isinstance(count, int)
+        and isinstance(root, int)
+        and count >= 0
+        and -1 <= root < count
+    ):
+        return None
+    typecode: Literal["i", "q"] = "i" if code == "i" else "q"
+    arrays: list[array[int]] = []
     at = 0
-    for entry in cast("list[Any]", entries):
-        if not (isinstance(entry, list) and len(cast("list[Any]", entry)) == 5):
+    for _ in range(2):
+        arr = array(typecode)
+        end = at + count * arr.itemsize
+        if end > len(body):
             return None
-        path, sha, code, count, root = cast("list[Any]", entry)
-        if not (
-            isinstance(path, str)
-            and isinstance(sha, str)
-            and code in ("i", "q")
-            and isinstance(count, int)
-            and isinstance(root, int)
-        ):
-            return None
-        typecode: Literal["i", "q"] = "i" if code == "i" else "q"
-        arrays: list[array[int]] = []
-        for _ in range(2):
-            arr = array(typecode)
-            end = at + count * arr.itemsize
-            if end > len(body):
-                return None
-            arr.frombytes(body[at:end])
-            at = end
-            arrays.append(arr)
-        if not -1 <= root < count:
-            return None
-        out[path] = (sha, JsonPositions(arrays[0], arrays[1], root))
-    return out if at == len(body) else None
+        arr.frombytes(body[at:end])
+        at = end
+        arrays.append(arr)
+    if at != len(body):
+        return None
+    return path, (sha, JsonPositions(arrays[0], arrays[1], root))
 
 
 def _child(paths: list[str], fd: int, *, secrets: bool) -> NoReturn:
-    """In the child: scan, write the two frames, and end without the parent's teardown (its
+    """In the child: scan, write the frames, and end without the parent's teardown (its
     buffered output, temporary files and exit handlers are the parent's)."""
     status = 1  # stays 1 if anything below raises: the parent then scans by itself
     try:
-        entries: list[list[object]] = []
-        arrays: list[bytes] = []
         for p in paths:
             scanned = scan_file_positions(p)
             if scanned is not None:
                 sha, pos = scanned
-                entries.append([p, sha, pos.flat.typecode, len(pos.flat), pos.root])
-                arrays += [pos.flat.tobytes(), pos.kids.tobytes()]
-        _write(fd, json.dumps(entries).encode("utf-8") + b"\n" + b"".join(arrays))
+                head = json.dumps([p, sha, pos.flat.typecode, len(pos.flat), pos.root])
+                _write(fd, head.encode("utf-8") + b"\n" + pos.flat.tobytes() + pos.kids.tobytes())
+        _write(fd, b"")  # the end of the positions
         found = (
             {p: [f.model_dump(mode="json") for f in document_secrets(p)] for p in paths}
             if secrets
