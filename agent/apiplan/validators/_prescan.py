@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, NoReturn, cast
 
@@ -102,15 +102,19 @@ class Prescan:
             return None
         with contextlib.suppress(OSError):  # a smaller pipe only makes the child wait
             fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        # Ctrl-C waits until each process knows which it is: a KeyboardInterrupt in the child
+        # before it enters _child would run the parent's own error handling there.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(read_fd)
             os.close(write_fd)
             return None
         if pid == 0:
-            os.close(read_fd)
-            _child(list(paths), write_fd, secrets=secrets)
+            _child(list(paths), read_fd, write_fd, mask, secrets=secrets)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(write_fd)
         return cls(pid, read_fd)
 
@@ -207,6 +211,10 @@ class Prescan:
     def __enter__(self) -> Prescan:
         return self
 
+    def __del__(self) -> None:  # used without `with`: no child or descriptor outlives it
+        with contextlib.suppress(OSError):
+            self.close()
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -252,11 +260,20 @@ def _positions(frame: bytes) -> tuple[str, tuple[str, JsonPositions]] | None:
     return path, (sha, JsonPositions(arrays[0], arrays[1], root))
 
 
-def _child(paths: list[str], fd: int, *, secrets: bool) -> NoReturn:
+def _child(
+    paths: list[str], read_fd: int, fd: int, mask: Iterable[int], *, secrets: bool
+) -> NoReturn:
     """In the child: scan, write the frames, and end without the parent's teardown (its
     buffered output, temporary files and exit handlers are the parent's)."""
     status = 1  # stays 1 if anything below raises: the parent then scans by itself
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        os.close(read_fd)
+        # Off the parent's terminal and pipes: were the parent killed, `apiplan ... | cat`
+        # must not wait for an orphaned child to finish its scan.
+        null = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(null, std)
         for p in paths:
             scanned = scan_file_positions(p)
             if scanned is not None:
