@@ -18,8 +18,8 @@ from apiplan.validators import Prescan, _prescan, check
 from apiplan.validators._docs_rules import document_secrets
 
 
-def _started(spec: str) -> Prescan:
-    prescan = Prescan.start([spec], min_bytes=0)
+def _started(*paths: str) -> Prescan:
+    prescan = Prescan.start(paths, min_bytes=0)
     if prescan is None:
         print("SKIP this machine does not fork for the scan (one core, or not Linux)")
         sys.exit(0)
@@ -70,7 +70,7 @@ def two(spec: str) -> None:
     with open(other, "w", encoding="utf-8") as f:
         f.write(text.replace('"/widgets', '"/other'))
     expected = to_json(load_facts([spec, other]))
-    with Prescan.start([spec, other], min_bytes=0) or _started(spec) as prescan:
+    with _started(spec, other) as prescan:
         facts = load_facts([spec, other], positions=prescan.positions)
         assert prescan(other) == document_secrets(other)
     assert to_json(facts) == expected  # each document's lines from its own frame

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +26,7 @@ from ._common import (
     _progress,
     _read_blueprint,
     app,
-    is_console,
+    scanned_meanwhile,
 )
 
 
@@ -56,19 +55,16 @@ def facts(
     """Read API documents and print their facts, each with its source (document, pointer, line)."""
     from ..render import facts_to_markdown, to_json_chunks
     from ..sources import load_facts
-    from ..validators import Prescan
 
     _configure_logging(verbose)
     # In the console process a child scans JSON documents for key positions meanwhile.
-    prescan = Prescan.start([str(d) for d in docs], secrets=False) if is_console(ctx) else None
-    with prescan or contextlib.nullcontext():
-        positions = prescan.positions if prescan is not None else None
+    with scanned_meanwhile(ctx, docs, secrets=False) as prescan:
         result = load_facts(
             docs,
             code=code or [],
             max_depth=max_depth,
             max_fields=max_fields,
-            positions=positions,
+            positions=prescan.positions if prescan else None,
         )
     for w in result.warnings:
         where = f" ({w.source.cite()})" if w.source else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ..schemas import Facts, RiskCheck
-    from ..validators import SecretScan
+    from ..schemas import RiskCheck
+    from ..validators import Prescan
 
 from ._common import (
     DOCS_HELP,
@@ -25,7 +24,7 @@ from ._common import (
     _example,
     _read_blueprint,
     app,
-    is_console,
+    scanned_meanwhile,
 )
 
 
@@ -123,8 +122,9 @@ def check(
         raise UsageError("nothing to check: give documents, --code files or --blueprint")
     if blueprint is not None and not docs:
         raise UsageError("--blueprint needs the documents it was planned from")
-    with documents_reused():
-        risk = _check(docs or [], code or [], blueprint, goal, operation, is_console(ctx))
+    # In the console process a child scans the documents for positions and secrets meanwhile.
+    with documents_reused(), scanned_meanwhile(ctx, docs or [], secrets=True) as prescan:
+        risk = _check(docs or [], code or [], blueprint, goal, operation, prescan)
     _emit_findings(risk, format, output, force, fail_on)
 
 
@@ -134,30 +134,14 @@ def _check(
     blueprint: Path | None,
     goal: str | None,
     operation: list[str] | None,
-    console: bool,
+    prescan: Prescan | None,
 ) -> RiskCheck:
-    """The findings of one check; documents parsed once for facts and rules alike. In the
-    console process, a child scans their text for positions and secrets meanwhile."""
-    from ..sources import load_facts
-    from ..validators import Prescan
-
-    prescan = Prescan.start([str(d) for d in docs]) if console else None
-    with prescan or contextlib.nullcontext():
-        positions = prescan.positions if prescan is not None else None
-        facts = load_facts(docs, code=code, positions=positions)
-        return _checked(facts, blueprint, goal, operation, prescan)
-
-
-def _checked(
-    facts: Facts,
-    blueprint: Path | None,
-    goal: str | None,
-    operation: list[str] | None,
-    prescan: SecretScan | None,
-) -> RiskCheck:
+    """The findings of one check; documents parsed once for facts and rules alike."""
     from ..exceptions import UsageError
+    from ..sources import load_facts
     from ..validators import check as run_check
 
+    facts = load_facts(docs, code=code, positions=prescan.positions if prescan else None)
     if blueprint is not None and not facts.documents:
         raise UsageError("--blueprint needs the API documents it was planned from, not only code")
     bp = None

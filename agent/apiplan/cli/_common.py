@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from ..render import Chunks
     from ..schemas import Blueprint
+    from ..validators import Prescan
 
 
 EXIT_OK = 0
@@ -39,6 +41,19 @@ class RunMode(NamedTuple):
 
 def is_console(ctx: typer.Context) -> bool:
     return isinstance(ctx.obj, RunMode) and ctx.obj.console
+
+
+@contextlib.contextmanager
+def scanned_meanwhile(
+    ctx: typer.Context, docs: Sequence[Path], *, secrets: bool
+) -> Iterator[Prescan | None]:
+    """A child scanning ``docs`` while the command reads their facts, in the console process
+    only (see ``validators._prescan``); None where there is none. Stopped on leaving."""
+    from ..validators import Prescan
+
+    prescan = Prescan.start([str(d) for d in docs], secrets=secrets) if is_console(ctx) else None
+    with prescan or contextlib.nullcontext():
+        yield prescan
 
 
 DOCS_HELP = (

@@ -93,12 +93,15 @@ class StructuredDocument:
         self._deferred = []
         return True
 
-    def settle_lines(self, positions: JsonPositions | None, *, cited: bool = True) -> None:
+    def abandon_lines(self) -> None:
+        """End ``defer_lines`` without lines: the facts that cited the sources were dropped."""
+        self._deferred = None
+
+    def settle_lines(self, positions: JsonPositions | None) -> None:
         """Give the sources cited since ``defer_lines`` their lines, from ``positions`` (scanned
-        elsewhere from this very text) or, when None, from a scan here. ``cited=False`` only
-        ends the deferral: the facts that cited them were dropped."""
+        elsewhere from this very text) or, when None, from a scan here."""
         deferred, self._deferred = self._deferred, None
-        if deferred is None or not cited:
+        if deferred is None:
             return
         if positions is not None and self._json is None:
             self._json = positions

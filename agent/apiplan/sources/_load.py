@@ -230,16 +230,15 @@ def load_facts(
         if workspace is None:
             workspace = Workspace(doc, budget=budget)
         workspace.add(doc)
-        deferred = positions is not None and doc.defer_lines()
+        # Lines wait for positions scanned elsewhere, when there are some for this document.
+        scanned = positions if positions is not None and doc.defer_lines() else None
         try:
             part = _extract(workspace, doc, max_depth=max_depth, max_fields=max_fields)
         except BaseException:
-            if deferred:  # those facts are dropped: no need to wait for their lines (Ctrl-C)
-                doc.settle_lines(None, cited=False)
+            doc.abandon_lines()  # those facts are dropped: no wait for their lines (Ctrl-C)
             raise
-        if deferred:
-            assert positions is not None
-            doc.settle_lines(positions(doc.display, doc.sha256))
+        if scanned is not None:
+            doc.settle_lines(scanned(doc.display, doc.sha256))
         parts.append(part)
     facts = merge_facts(parts)
     if code:

@@ -121,19 +121,23 @@ class Prescan:
     def positions(self, path: str, sha256: str) -> JsonPositions | None:
         """Positions of the JSON document at ``path`` if the child scanned that very text.
         Waits only for that document's frame (the child scans them in the order given)."""
-        while path not in self._positions and not self._positions_done:
+        self._read_positions(until=path)
+        found = self._positions.get(path)
+        return found[1] if found is not None and found[0] == sha256 else None
+
+    def _read_positions(self, *, until: str | None) -> None:
+        """Read positions frames until the one of ``until`` (None: all of them) is in."""
+        while (until is None or until not in self._positions) and not self._positions_done:
             frame = self._frame()
             if not frame:  # the end of the positions, or of the child
                 self._positions_done = True
-                break
+                return
             parsed = _positions(frame)
             if parsed is None:  # not our shape: the stream is out of step, nothing more is read
                 self._positions_done = True
                 self.close()
-                break
+                return
             self._positions[parsed[0]] = parsed[1]
-        found = self._positions.get(path)
-        return found[1] if found is not None and found[0] == sha256 else None
 
     def __call__(self, path: str) -> list[Finding] | None:
         found = self._findings().get(path)
@@ -146,7 +150,7 @@ class Prescan:
 
     def _findings(self) -> dict[str, list[Any]]:
         if self._found is None:
-            self.positions("", "")  # the positions frames come first: read past them
+            self._read_positions(until=None)  # the positions frames come first
             self._found = {}
             frame = self._frame()
             if frame is not None and self._reap() == 0:
