@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ._files import read_regular
-from .exceptions import DocumentError
+from .exceptions import DocumentError, UsageError
 
 # Our own additions; detect-secrets' detectors come between these and the generic ones.
 EXTRA: list[tuple[str, str]] = [
@@ -178,17 +178,13 @@ def _read(path: Path) -> list[tuple[str, str]] | None:
 
 
 def _write(path: Path, pairs: list[tuple[str, str]]) -> None:
-    """Written whole or not at all (a temporary file renamed): readers never see half a file."""
-    import tempfile  # here: most runs only read the cache
+    """Written whole or not at all (``atomic_write``): readers never see half a file."""
+    from ._output import atomic_write  # here: most runs only read the cache
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, prefix=".tmp-", suffix=".json", delete=False, encoding="utf-8"
-        ) as f:
-            json.dump({"patterns": pairs}, f)
-        os.replace(f.name, path)
-    except OSError:
+        atomic_write(path, json.dumps({"patterns": pairs}).encode("utf-8"))
+    except (OSError, UsageError):
         return  # a read-only or full disk only costs the next run the import
 
 
